@@ -1,0 +1,114 @@
+"""Decide which reader a file needs, from its name and, where the name is ambiguous, its text.
+
+Real repositories name the same file many ways: `smb.conf`, `smb.conf.j2`, `samba/shares.conf`,
+`etc/samba/smb.conf`, `templates/vsftpd.conf.tmpl`. Names decide first; a generic extension
+(`.conf`, `.json`, `.yml`, `.cfg`) is then sniffed for each product's distinctive keys.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+# Suffixes that wrap a config file without changing its grammar (templates, samples).
+TEMPLATE_SUFFIXES = (
+    ".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".erb", ".in", ".dist",
+    ".example", ".sample", ".default", ".orig",
+)
+SNIFF_SUFFIXES = (".conf", ".cfg", ".json", ".yml", ".yaml", ".cnf", ".ini", "")
+SNIFF_BYTES = 65536
+
+_COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$|^[\w.-]+\.compose\.ya?ml$")
+
+
+def strip_template_suffix(name: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for suffix in TEMPLATE_SUFFIXES:
+            if name.endswith(suffix) and len(name) > len(suffix):
+                name = name[: -len(suffix)]
+                changed = True
+    return name
+
+
+def classify_by_name(relpath: str) -> str | None:
+    """Format from the path alone, or None when the content must decide (or nothing fits)."""
+    path = PurePosixPath(relpath)
+    name = strip_template_suffix(path.name.lower())
+    parents = [p.lower() for p in path.parts[:-1]]
+    parent = parents[-1] if parents else ""
+
+    if name == "smb.conf" or name.endswith(".smb.conf") or (name.startswith("smb") and name.endswith(".conf")):
+        return "samba"
+    if name.startswith("vsftpd") and name.endswith(".conf"):
+        return "vsftpd"
+    if name == "proftpd.conf" or (name.endswith(".conf") and "proftpd" in parents):
+        return "proftpd"
+    if name in ("pure-ftpd.conf", "pureftpd.conf"):
+        return "pureftpd"
+    if parent == "conf" and len(parents) >= 2 and parents[-2] in ("pure-ftpd", "pureftpd"):
+        return "pureftpd_dir"
+    if name == "exports" or name.endswith(".exports"):
+        return "nfs"
+    if name in ("afp.conf", "afpd.conf"):
+        return "netatalk"
+    if name == "dcmqrscp.cfg":
+        return "dcmtk"
+    if name.startswith("ddclient") and name.endswith(".conf"):
+        return "ddclient"
+    if name.startswith("inadyn") and name.endswith(".conf"):
+        return "inadyn"
+    if name.startswith("miniupnpd") and name.endswith(".conf"):
+        return "miniupnpd"
+    if _COMPOSE_NAME.match(name):
+        return "compose"
+    if name.endswith(".json") and (name.startswith("orthanc") or parent == "orthanc"):
+        return "orthanc"
+    if name == "nginx.conf" or ("nginx" in parents and (name.endswith(".conf") or parent in ("sites-available", "sites-enabled"))):
+        return "nginx"
+    if name in ("apache2.conf", "httpd.conf", "ports.conf") or (
+        name.endswith(".conf") and ("apache2" in parents or "httpd" in parents)
+    ):
+        return "apache"
+    return None
+
+
+def needs_sniff(relpath: str) -> bool:
+    name = strip_template_suffix(PurePosixPath(relpath).name.lower())
+    suffix = PurePosixPath(name).suffix
+    parent = PurePosixPath(relpath).parent.name.lower()
+    return suffix in SNIFF_SUFFIXES and (suffix != "" or parent in ("sites-available", "sites-enabled"))
+
+
+# Content signatures: each must be distinctive enough that an unrelated file does not match.
+_SNIFFERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("orthanc", re.compile(r'"(RemoteAccessAllowed|DicomAet|RegisteredUsers|DicomModalities|'
+                           r'DicomCheckCalledAet|StorageDirectory|OrthancPeers|DicomAlwaysAllowStore)"\s*:')),
+    ("compose", re.compile(r"(?m)^services:\s*(#.*)?$[\s\S]*?^\s+(image|build):")),
+    ("samba", re.compile(r"(?im)^\s*\[global\]\s*$[\s\S]*^\s*(workgroup|server\s*string|security|map\s*to\s*guest)\s*=|"
+                         r"^\s*(guest\s*ok|public|read\s*only|writ(e)?able|valid\s*users|browse?able)\s*=\s*\S+[\s\S]*^\s*path\s*=|"
+                         r"^\s*path\s*=\s*\S+[\s\S]*^\s*(guest\s*ok|read\s*only|writ(e)?able|browse?able)\s*=")),
+    ("vsftpd", re.compile(r"(?m)^\s*(anonymous_enable|anon_upload_enable|local_enable|pasv_enable|listen_ipv6|chroot_local_user)=")),
+    ("proftpd", re.compile(r"(?im)^\s*(<Anonymous\s|ServerType\s+(standalone|inetd)|DefaultRoot\s|TLSEngine\s|<Limit\s+LOGIN)")),
+    ("ddclient", re.compile(r"(?m)^\s*protocol\s*=\s*[\w-]+[\s\S]*^\s*(login|password|use|usev4)\s*=")),
+    ("inadyn", re.compile(r"(?m)^\s*(provider|custom)\s+[\w.:@-]+\s*\{")),
+    ("miniupnpd", re.compile(r"(?m)^\s*(ext_ifname|enable_natpmp|secure_mode|enable_upnp)\s*=")),
+    ("dcmtk", re.compile(r"(?m)^\s*NetworkTCPPort\s*=[\s\S]*AETable")),
+    ("nginx", re.compile(r"(?m)^\s*server\s*\{[\s\S]*?^\s*(listen|server_name|location)\b")),
+    ("apache", re.compile(r"(?im)^\s*(<VirtualHost\s|Listen\s+[\d\[]|SSLProtocol\s|ProxyPass\s)")),
+    ("netatalk", re.compile(r"(?im)^\s*uam\s*list\s*=|^\s*\[Global\][\s\S]*^\s*afp\s")),
+)
+
+
+def classify_by_content(relpath: str, head: str) -> str | None:
+    suffix = PurePosixPath(strip_template_suffix(PurePosixPath(relpath).name.lower())).suffix
+    for fmt, pattern in _SNIFFERS:
+        if fmt == "orthanc" and suffix != ".json":
+            continue
+        if fmt == "compose" and suffix not in (".yml", ".yaml"):
+            continue
+        if suffix in (".json", ".yml", ".yaml") and fmt not in ("orthanc", "compose"):
+            continue
+        if pattern.search(head):
+            return fmt
+    return None

@@ -1,0 +1,256 @@
+"""The scan pipeline: discover -> read -> facts -> rules -> suppress, returning a ScanResult.
+
+Each stage is its own module; this one only wires them together and turns every failure of a
+single file into a finding for that file, so one bad file never stops the scan.
+"""
+from __future__ import annotations
+
+import codecs
+import datetime as _dt
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from linter import formats
+from linter.discover import Candidate, Discovery, discover
+from linter.facts import Fact
+from linter.model import Finding, Origin, ParseError, Severity, SourceFile
+from linter.rules import Rule
+from linter.scope import related as scopes_related
+from linter.scope import scope_of
+from linter.secrets import mask
+from linter.suppress import apply_waivers
+
+_TEMPLATE = re.compile(r"\{(\w+)\}")
+
+
+@dataclass
+class ScannedFile:
+    relpath: str
+    format: str
+
+
+@dataclass
+class ScanResult:
+    root: str
+    files: list[ScannedFile] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    rules: dict[str, Rule] = field(default_factory=dict)
+
+    @property
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppression is None]
+
+
+class ReadContext:
+    """What a reader may ask of the scan: other files of the tree (includes, mounted configs,
+    env files), only inside the scanned root, each read once."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.loaded: dict[str, SourceFile] = {}
+        self.problems: list[Finding] = []
+
+    def relpath(self, path: Path) -> str | None:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+    def load(self, target: str, base: SourceFile | None = None, fmt: str = "") -> SourceFile | None:
+        """Read another file of the tree, `target` relative to `base`'s folder (or absolute).
+        Returns None for a file outside the scanned tree, missing, or unreadable."""
+        path = Path(target)
+        if not path.is_absolute():
+            anchor = Path(base.path).parent if base else self.root
+            path = anchor / path
+        rel = self.relpath(path)
+        if rel is None:
+            return None
+        if rel in self.loaded:
+            return self.loaded[rel]
+        source = read_source(str(path.resolve()), rel, fmt, self.problems)
+        if source is not None:
+            self.loaded[rel] = source
+        return source
+
+
+def _tool_finding(rule_id: str, severity: Severity, message: str, origin: Origin) -> Finding:
+    return Finding(rule_id, severity, message, origin, rule_class="tool")
+
+
+def decode(data: bytes, relpath: str, problems: list[Finding]) -> str | None:
+    """Text of a file, or None for binary data. Invalid UTF-8 is reported (PG001, with its line)
+    and decoded with replacement characters, so the rest of the file is still checked."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                break
+    if b"\x00" in data[:8192]:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(_tool_finding(
+            "PG001", Severity.MEDIUM,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); read with replacement characters",
+            Origin(relpath, line, column)))
+        return data.decode("utf-8", "replace")
+
+
+def read_source(path: str, relpath: str, fmt: str, problems: list[Finding]) -> SourceFile | None:
+    try:
+        if os.path.isdir(path):
+            return SourceFile(path, relpath, fmt, "")
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        problems.append(_tool_finding("PG002", Severity.LOW, f"file cannot be read: {exc.strerror or exc}", Origin(relpath)))
+        return None
+    text = decode(data, relpath, problems)
+    if text is None:
+        problems.append(_tool_finding("PG002", Severity.LOW, "binary content in a file named like a configuration file; not scanned", Origin(relpath)))
+        return None
+    return SourceFile(path, relpath, fmt, text)
+
+
+def _read_unit(fmt: str, sources: list[SourceFile], ctx: ReadContext, problems: list[Finding]) -> list[Fact]:
+    module = formats.reader_for(fmt)
+    try:
+        if formats.groups_by_dir(fmt):
+            return list(module.read_group(sources, ctx))
+        return list(module.read(sources[0], ctx))
+    except ParseError as exc:
+        path = getattr(exc, "path", None) or sources[0].relpath
+        problems.append(_tool_finding("PG001", Severity.MEDIUM, f"cannot be parsed as {formats.FORMATS[fmt].description}: {exc.message}",
+                                      Origin(path, exc.line, exc.column)))
+    except RecursionError:
+        problems.append(_tool_finding("PG001", Severity.MEDIUM, f"nested too deeply to parse as {formats.FORMATS[fmt].description}",
+                                      Origin(sources[0].relpath)))
+    except Exception as exc:  # a reader bug must cost one file, not the scan
+        problems.append(_tool_finding("PG005", Severity.MEDIUM, f"internal error while reading this file ({type(exc).__name__}: {exc}); please report it",
+                                      Origin(sources[0].relpath)))
+    return []
+
+
+def collect_facts(discovery: Discovery) -> tuple[list[Fact], list[Finding], dict[str, SourceFile], list[ScannedFile]]:
+    root = Path(discovery.root)
+    ctx = ReadContext(root)
+    problems: list[Finding] = []
+    for skipped in discovery.skipped:
+        severity = Severity.INFO if "link" in skipped.reason or "does not exist" in skipped.reason else Severity.LOW
+        problems.append(_tool_finding("PG002", severity, f"not scanned: {skipped.reason}", Origin(skipped.relpath)))
+
+    units: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    for cand in discovery.candidates:
+        key = (cand.format, str(PurePosixPath(cand.relpath).parent)) if formats.groups_by_dir(cand.format) else (cand.format, cand.relpath)
+        units[key].append(cand)
+
+    facts: list[Fact] = []
+    scanned: list[ScannedFile] = []
+    for (fmt, _), cands in sorted(units.items()):
+        sources = []
+        for cand in cands:
+            source = ctx.loaded.get(cand.relpath) or read_source(cand.path, cand.relpath, fmt, problems)
+            if source is not None:
+                source.format = fmt
+                ctx.loaded[cand.relpath] = source
+                sources.append(source)
+                scanned.append(ScannedFile(cand.relpath, fmt))
+        if sources:
+            facts.extend(_read_unit(fmt, sources, ctx, problems))
+    problems.extend(ctx.problems)
+    facts = [f if f.scope else replace(f, scope=scope_of(f.origin.path)) for f in facts]
+    return facts, problems, ctx.loaded, scanned
+
+
+def _render(template: str, fact: Fact, related: list[Fact]) -> str:
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if name == "related":
+            return "; ".join(f"{r.detail} ({r.origin.path}:{r.origin.line})" for r in related)
+        found = fact.get(name)
+        if isinstance(found, (tuple, list)):
+            return ", ".join(str(x) for x in found)
+        return "" if found is None else str(found)
+
+    return _TEMPLATE.sub(value, template)
+
+
+def evaluate(rules: dict[str, Rule], facts: list[Fact]) -> list[Finding]:
+    by_kind: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_kind[fact.kind].append(fact)
+    findings: list[Finding] = []
+    for rule in rules.values():
+        if rule.fact is None:
+            continue
+        for fact in by_kind.get(rule.fact, ()):
+            if not rule.where(fact):
+                continue
+            related: list[Fact] = []
+            if rule.related is not None:
+                related = [
+                    other for other in by_kind.get(rule.related.fact, ())
+                    if other is not fact and rule.related.where(other) and (
+                        other.origin.path == fact.origin.path if rule.related.scope == "file"
+                        else scopes_related(fact.scope, other.scope))
+                ]
+                if not related:
+                    continue
+            severity = rule.severity
+            for esc in rule.escalations:
+                if esc.when is not None and not esc.when(fact):
+                    continue
+                if esc.when_related is not None and not any(esc.when_related(r) for r in related):
+                    continue
+                severity = max(severity, esc.severity)
+            secrets = tuple(fact.secrets) + tuple(s for r in related for s in r.secrets)
+            findings.append(Finding(
+                rule.id, severity, _render(rule.message, fact, related), fact.origin,
+                rule_class=rule.rule_class, title=rule.title,
+                related=tuple(sorted({r.origin for r in related}, key=lambda o: (o.path, o.line, o.column))),
+                secrets=secrets,
+            ))
+    return findings
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and place: the same mounted orthanc.json read on its own and through
+    its compose service gives the same finding twice. Keep the most severe, merge secrets."""
+    best: dict[tuple, Finding] = {}
+    for f in findings:
+        key = (f.rule_id, f.origin.path, f.origin.line, f.origin.column)
+        kept = best.get(key)
+        if kept is None or f.severity > kept.severity:
+            best[key] = f if kept is None else replace(f, secrets=tuple({*f.secrets, *kept.secrets}))
+        else:
+            best[key] = replace(kept, secrets=tuple({*f.secrets, *kept.secrets}))
+    return list(best.values())
+
+
+def scan(paths: list[str], rules: dict[str, Rule], root: str | None = None,
+         today: _dt.date | None = None) -> ScanResult:
+    discovery = discover(paths, Path(root) if root else None)
+    facts, problems, sources, scanned = collect_facts(discovery)
+    findings = _dedupe(evaluate(rules, facts) + problems)
+    findings = [f for f in findings if f.rule_id in rules]
+    texts = {rel: src.lines for rel, src in sources.items()}
+    findings = apply_waivers(findings, texts, today)
+    findings = [f for f in findings if f.rule_id in rules]
+    finished = []
+    for f in findings:
+        rule = rules[f.rule_id]
+        snippet = mask(texts.get(f.origin.path, [""] * f.origin.line)[f.origin.line - 1].strip()
+                       if f.origin.line <= len(texts.get(f.origin.path, [])) else "", f.secrets)
+        finished.append(replace(f, message=mask(f.message, f.secrets), snippet=snippet[:500],
+                                title=rule.title, rule_class=rule.rule_class))
+    finished.sort(key=lambda f: f.sort_key)
+    return ScanResult(discovery.root, sorted(scanned, key=lambda s: s.relpath), finished, facts, rules)

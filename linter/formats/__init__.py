@@ -1,0 +1,59 @@
+"""One reader module per file format. Each module exposes
+
+    read(source: SourceFile, ctx: ReadContext) -> list[Fact]
+
+or, for formats whose configuration is spread over a directory (Orthanc merges every *.json of
+its folder; Debian's Pure-FTPd keeps one file per option), marked `group=True` below,
+
+    read_group(sources: list[SourceFile], ctx: ReadContext) -> list[Fact]
+
+Readers raise `linter.model.ParseError` for input that does not follow the grammar. Modules are
+imported only when a discovered file needs them, to keep a pre-commit run on one file fast.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+
+
+
+@dataclass(frozen=True)
+class Format:
+    module: str
+    description: str
+    group: bool = False  # read all files of one directory together (read_group)
+
+
+# format name -> reader
+FORMATS: dict[str, Format] = {
+    "samba": Format("linter.formats.samba", "Samba smb.conf"),
+    "vsftpd": Format("linter.formats.vsftpd", "vsftpd.conf"),
+    "proftpd": Format("linter.formats.proftpd", "ProFTPD proftpd.conf"),
+    "pureftpd": Format("linter.formats.pureftpd", "Pure-FTPd pure-ftpd.conf"),
+    "pureftpd_dir": Format("linter.formats.pureftpd", "Pure-FTPd Debian conf/ directory", group=True),
+    "nfs": Format("linter.formats.nfs", "NFS exports"),
+    "netatalk": Format("linter.formats.netatalk", "Netatalk afp.conf"),
+    "orthanc": Format("linter.formats.orthanc", "Orthanc JSON configuration", group=True),
+    "dcmtk": Format("linter.formats.dcmtk", "DCMTK dcmqrscp.cfg"),
+    "ddclient": Format("linter.formats.ddclient", "ddclient.conf"),
+    "inadyn": Format("linter.formats.inadyn", "inadyn.conf"),
+    "miniupnpd": Format("linter.formats.miniupnpd", "miniupnpd.conf"),
+    "compose": Format("linter.formats.compose", "docker-compose"),
+    "nginx": Format("linter.formats.nginx", "nginx configuration"),
+    "apache": Format("linter.formats.apache", "Apache httpd configuration"),
+}
+
+_loaded: dict[str, ModuleType] = {}
+
+
+def reader_for(fmt: str) -> ModuleType:
+    module = _loaded.get(fmt)
+    if module is None:
+        module = importlib.import_module(FORMATS[fmt].module)
+        _loaded[fmt] = module
+    return module
+
+
+def groups_by_dir(fmt: str) -> bool:
+    return FORMATS[fmt].group

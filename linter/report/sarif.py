@@ -1,0 +1,101 @@
+"""SARIF 2.1.0: one run, every rule declared, `security-severity` set, URIs relative to %SRCROOT%
+(the scan root), so GitHub code scanning and other consumers place findings in the repository."""
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from linter import __version__
+from linter.model import Severity
+from linter.report import fingerprints
+
+SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5",
+                     Severity.LOW: "3.0", Severity.INFO: "0.0"}
+LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
+         Severity.LOW: "note", Severity.INFO: "note"}
+HELP_URI = "https://github.com/pacsguard/pacsguard/blob/main/docs/rules.md#{anchor}"
+
+
+def _uri(path: str) -> str:
+    return quote(path, safe="/")
+
+
+def rule_help_markdown(rule) -> str:
+    docs = rule.docs
+    parts = [f"**{rule.title}**", "", "### What it does", docs["what"], "", "### Why is this bad?", docs["why"]]
+    if docs.get("example"):
+        parts += ["", "### Example", f"`{docs['example']['path']}`:", "```", docs["example"]["code"].rstrip(), "```"]
+    if docs.get("use_instead"):
+        parts += ["", "### Use instead", f"`{docs['use_instead']['path']}`:", "```", docs["use_instead"]["code"].rstrip(), "```"]
+    parts += ["", "### References"] + [
+        f"- [{r['title']}]({r['url']})" if r.get("url") else f"- {r['title']}" for r in docs["references"]]
+    return "\n".join(parts)
+
+
+def _rule_descriptor(rule) -> dict:
+    docs = rule.docs
+    text = f"{docs['what']}\n\nWhy is this bad? {docs['why']}"
+    return {
+        "id": rule.id,
+        "name": "".join(w.capitalize() for w in rule.name.split("-")),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": text},
+        "help": {"text": text, "markdown": rule_help_markdown(rule)},
+        "helpUri": HELP_URI.format(anchor=rule.id.lower()),
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+            "problem.severity": "error" if rule.severity >= Severity.HIGH else "warning",
+            "tags": ["security", rule.rule_class, *rule.tags],
+            "precision": "high",
+        },
+    }
+
+
+def render(result, **_: object) -> str:
+    rules = list(result.rules.values())
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    prints = fingerprints(result.findings)
+    results = []
+    for i, f in enumerate(result.findings):
+        region = {"startLine": f.origin.line, "startColumn": f.origin.column}
+        if f.snippet:
+            region["snippet"] = {"text": f.snippet}
+        entry = {
+            "ruleId": f.rule_id,
+            "ruleIndex": index[f.rule_id],
+            "level": LEVEL[f.severity],
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": _uri(f.origin.path), "uriBaseId": "%SRCROOT%"},
+                "region": region}}],
+            "partialFingerprints": {"pacsguardFindingHash/v1": prints[i]},
+            "properties": {"security-severity": SECURITY_SEVERITY[f.severity], "severity": f.severity.label},
+        }
+        if f.related:
+            entry["relatedLocations"] = [
+                {"id": n + 1, "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(r.path), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": r.line, "startColumn": r.column}},
+                 "message": {"text": "related exposure"}}
+                for n, r in enumerate(f.related)]
+        if f.suppression is not None:
+            entry["suppressions"] = [{"kind": f.suppression.kind, "status": "accepted",
+                                      "justification": f.suppression.reason}]
+        results.append(entry)
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "pacsguard",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": "https://github.com/pacsguard/pacsguard",
+                "rules": [_rule_descriptor(r) for r in rules],
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

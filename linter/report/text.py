@@ -1,0 +1,39 @@
+"""Human-readable report: file:line:column, rule, severity, message, and the offending line."""
+from __future__ import annotations
+
+from collections import Counter
+
+from linter.model import Severity
+
+_COLOURS = {
+    Severity.CRITICAL: "\033[1;31m", Severity.HIGH: "\033[31m", Severity.MEDIUM: "\033[33m",
+    Severity.LOW: "\033[36m", Severity.INFO: "\033[2m",
+}
+_RESET = "\033[0m"
+
+
+def render(result, colour: bool = False, **_: object) -> str:
+    lines: list[str] = []
+    active = [f for f in result.findings if f.suppression is None]
+    for f in active:
+        sev = f.severity.label
+        if colour:
+            sev = f"{_COLOURS[f.severity]}{sev}{_RESET}"
+        lines.append(f"{f.origin.path}:{f.origin.line}:{f.origin.column}: {f.rule_id} [{sev}] {f.message}")
+        if f.snippet:
+            lines.append(f"    {f.origin.line:>4} | {f.snippet}")
+        for rel in f.related:
+            lines.append(f"         see {rel.path}:{rel.line}")
+    counts = Counter(f.severity for f in active)
+    parts = [f"{counts[s]} {s.label}" for s in sorted(counts, reverse=True)]
+    suppressed = len(result.findings) - len(active)
+    summary = f"{len(active)} finding{'s' if len(active) != 1 else ''}"
+    if parts:
+        summary += f" ({', '.join(parts)})"
+    summary += f" in {len(result.files)} file{'s' if len(result.files) != 1 else ''} scanned"
+    if suppressed:
+        summary += f"; {suppressed} suppressed by waivers"
+    if lines:
+        lines.append("")
+    lines.append(summary)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,35 @@
+"""Masks secret values in everything pacsguard prints.
+
+Two layers: every literal secret a fact quoted is replaced wherever it appears, and any
+`password = value` shaped text is masked even if no reader recognised it. A mask keeps only the
+first character, so a user can tell which value is meant without the value leaking.
+"""
+from __future__ import annotations
+
+import re
+
+_KEYWORDS = r"(?:password|passwd|passphrase|pass|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?|registered[_-]?users|client[_-]?secret|auth)"
+_ASSIGNMENT = re.compile(
+    r"(?P<key>[\w.-]*" + _KEYWORDS + r"[\w.-]*['\"]?\s*(?:=|:|\s)\s*)(?P<quote>['\"]?)(?P<value>[^\s'\",;}{]+)",
+    re.IGNORECASE,
+)
+_NOT_SECRET = frozenset({"yes", "no", "true", "false", "on", "off", "none", "null", "required", "=", ":"})
+
+
+def mask_value(value: str) -> str:
+    return (value[0] if value else "") + "*****"
+
+
+def mask(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
+    if not text:
+        return text
+    for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
+        text = text.replace(secret, mask_value(secret))
+
+    def _replace(match: re.Match) -> str:
+        value = match.group("value")
+        if value.lower() in _NOT_SECRET or value.endswith("*****") or value.startswith(("$", "{{", "%(")):
+            return match.group(0)
+        return match.group("key") + match.group("quote") + mask_value(value)
+
+    return _ASSIGNMENT.sub(_replace, text)

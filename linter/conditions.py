@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
+from linter.knowledge import parse_bool
 from linter.predicates import PREDICATES
 
 Check = Callable[[Any], bool]
@@ -35,8 +36,14 @@ def _norm(value: Any) -> Any:
 
 
 def _equal(a: Any, b: Any) -> bool:
+    """Strings compare case-insensitively. A boolean compares with a string through the string's
+    boolean spelling, because YAML 1.1 reads an unquoted `yes` in a rule file as true."""
     if isinstance(a, bool) or isinstance(b, bool):
-        return a is b or (isinstance(a, bool) and isinstance(b, bool) and a == b)
+        if isinstance(a, bool) and isinstance(b, bool):
+            return a == b
+        other = b if isinstance(a, bool) else a
+        flag = a if isinstance(a, bool) else b
+        return isinstance(other, str) and parse_bool(other) is flag
     return _norm(a) == _norm(b)
 
 

@@ -2,7 +2,7 @@
 
 In any comment syntax (`#`, `;`, `//`, `/*`):
     guest ok = yes   # expect: PG201          -> this line
-    # expect: PG201, PG104                    -> the next line with configuration on it
+    # expect: PG201, PG104                    -> the next line with configuration (or a waiver) on it
     # expect-file: PG202                      -> line 1 (a default that applies to the whole file)
 Formats that allow no comments use a sidecar `<file>.expect` with lines `LINE: PG123[, PG124]`.
 """
@@ -16,13 +16,17 @@ _COMMENT_ONLY = re.compile(r"^\s*(#|;|//|/\*|<!--|\*)")
 
 
 def _code_line(line: str) -> bool:
-    return bool(line.strip()) and not _COMMENT_ONLY.match(line)
+    """A line a marker can point at: configuration, or a waiver comment (PG003/PG004 sit there)."""
+    return bool(line.strip()) and (not _COMMENT_ONLY.match(line) or "pacsguard:ignore" in line)
 
 
 def expectations(case: Path) -> set[tuple[str, int, str]]:
     """(relative path, line, rule id) for every file under `case` (or `case` itself)."""
     root = case if case.is_dir() else case.parent
     files = sorted(p for p in case.rglob("*") if p.is_file()) if case.is_dir() else [case]
+    sidecar = case.with_name(case.name + ".expect")
+    if case.is_file() and sidecar.is_file():
+        files.append(sidecar)
     expected: set[tuple[str, int, str]] = set()
     for path in files:
         rel = path.relative_to(root).as_posix()

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from linter.facts import AnonymousAccess, Fact, Listener, Setting
 from linter.knowledge import parse_bool
 from linter.model import Origin, SourceFile
+from linter.predicates import is_public_source
 
 # Normalised name (lower case, no spaces) -> canonical name, folding the synonyms of smb.conf(5).
 _SYNONYMS = {
@@ -61,6 +62,7 @@ class Section:
     name: str
     origin: Origin
     params: dict[str, Param] = field(default_factory=dict)
+    explicit: bool = True  # False for the implicit [global] before any header
 
     def get(self, name: str) -> Param | None:
         return self.params.get(name)
@@ -103,7 +105,7 @@ def _resolve_include(value: str, source: SourceFile, ctx) -> SourceFile | None:
 
 def parse(source: SourceFile, ctx, depth: int = 0, sections: list[Section] | None = None) -> list[Section]:
     """Sections in file order; `include` lines splice the included file in place."""
-    sections = sections if sections is not None else [Section("global", Origin(source.relpath, 1))]
+    sections = sections if sections is not None else [Section("global", Origin(source.relpath, 1), explicit=False)]
     for number, text in _logical_lines(source):
         stripped = text.strip()
         if stripped.startswith("["):
@@ -114,6 +116,8 @@ def parse(source: SourceFile, ctx, depth: int = 0, sections: list[Section] | Non
                 existing = Section(name, Origin(source.relpath, number, text.find("[") + 1))
                 sections.append(existing)
             else:  # a repeated section continues the first one, as in Samba
+                if not existing.explicit:
+                    existing.origin, existing.explicit = Origin(source.relpath, number, text.find("[") + 1), True
                 sections.remove(existing)
                 sections.append(existing)
             continue
@@ -194,7 +198,6 @@ def read(source: SourceFile, ctx) -> list[Fact]:
     interfaces = global_.get("interfaces")
     bind_only, _ = _bool(global_, global_, "bind interfaces only", False)
     hosts_allow = global_.get("hosts allow")
-    from linter.predicates import is_public_source
     if interfaces is not None and bind_only and interfaces.value.strip():
         exposure, where = "local", interfaces
         detail = f"Samba binds only to `interfaces = {interfaces.value}`"

@@ -73,6 +73,9 @@ def cmd_scan(args) -> int:
     from linter.model import Severity
     from linter.report import render
 
+    missing = [p for p in args.paths if not os.path.lexists(p)]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}")
     rules = _select(_load_rules(args.rules_dir), _rule_ids(args.select), _rule_ids(args.ignore))
     result = scan(args.paths, rules)
     colour = args.format == "text" and not args.output and not args.no_color and sys.stdout.isatty() and not os.environ.get("NO_COLOR")

@@ -1,0 +1,89 @@
+"""Each output format against what its consumer expects."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import REPO
+from linter.engine import ScanResult, scan
+from linter.model import Finding, Origin, Severity, Suppression
+from linter.report import render
+
+SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
+
+
+@pytest.fixture
+def result(tmp_path, rules):
+    (tmp_path / "nas" / "etc" / "samba").mkdir(parents=True)
+    (tmp_path / "nas" / "etc" / "samba" / "smb.conf").write_text(
+        "[global]\n   map to guest = bad user\n[scans]\n   path = /srv/scans\n   guest ok = yes\n"
+        "[drop]\n   path = /srv/drop\n   # pacsguard:ignore PG201 -- modality drop box on VLAN 20\n   guest ok = yes\n")
+    return scan([str(tmp_path)], rules, root=str(tmp_path))
+
+
+def test_sarif_is_valid_one_run_every_rule_declared(result):
+    doc = json.loads(render("sarif", result))
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["version"] == "2.1.0" and len(doc["runs"]) == 1
+    run = doc["runs"][0]
+    declared = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert declared == sorted(result.rules)
+    for rule in run["tool"]["driver"]["rules"]:
+        assert float(rule["properties"]["security-severity"]) >= 0
+        assert rule["help"]["markdown"] and rule["helpUri"].endswith("#" + rule["id"].lower())
+    for res in run["results"]:
+        assert declared[res["ruleIndex"]] == res["ruleId"]
+        loc = res["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"] == "nas/etc/samba/smb.conf"
+        assert loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+
+
+def test_sarif_carries_suppressed_findings_with_justification(result):
+    run = json.loads(render("sarif", result))["runs"][0]
+    suppressed = [r for r in run["results"] if "suppressions" in r]
+    assert len(suppressed) == 1
+    assert suppressed[0]["suppressions"][0] == {
+        "kind": "inSource", "status": "accepted", "justification": "modality drop box on VLAN 20"}
+
+
+def test_fingerprints_survive_line_shifts(tmp_path, rules):
+    def prints(prefix: str):
+        (tmp_path / "smb.conf").write_text(prefix + "[scans]\n path = /s\n guest ok = yes\n")
+        res = scan([str(tmp_path)], rules, root=str(tmp_path))
+        return {(r["ruleId"], r["partialFingerprints"]["pacsguardFindingHash/v1"])
+                for r in json.loads(render("sarif", res))["runs"][0]["results"]}
+
+    assert prints("") == prints("; a comment\n\n; another\n")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_same_scan_twice_is_byte_identical(fmt, tmp_path, rules, result):
+    again = scan([result.root], rules, root=result.root)
+    assert render(fmt, result) == render(fmt, again)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_secrets_are_masked_in_every_format(fmt, rules):
+    secret = "Tr0ub4dor&3-pacs"
+    finding = Finding("PG401", Severity.HIGH, "user admin has a well-known password",
+                      Origin("orthanc.json", 3), snippet=f'"admin": "{secret[0]}*****"', secrets=(secret,))
+    from linter.secrets import mask
+    raw = Finding("PG401", Severity.HIGH, f"password {secret} is weak", Origin("a", 1),
+                  snippet=f"password = {secret}", secrets=(secret,))
+    masked = Finding(raw.rule_id, raw.severity, mask(raw.message, raw.secrets), raw.origin,
+                     snippet=mask(raw.snippet, raw.secrets))
+    res = ScanResult(".", [], [finding, masked], [], {"PG401": rules["PG401"]})
+    out = render(fmt, res)
+    assert secret not in out and "T*****" in out
+
+
+def test_mask_catches_password_assignments_no_reader_knew():
+    from linter.secrets import mask
+
+    assert mask("password='hunter22'") == "password='h*****'"
+    assert mask('"PostgreSQL": {"Password": "pgpass99"}') == '"PostgreSQL": {"Password": "p*****"}'
+    assert mask("POSTGRES_PASSWORD: ${DB_PASS}") == "POSTGRES_PASSWORD: ${DB_PASS}"
+    assert mask("guest ok = yes") == "guest ok = yes"

@@ -38,7 +38,8 @@ def classify_by_name(relpath: str) -> str | None:
     parents = [p.lower() for p in path.parts[:-1]]
     parent = parents[-1] if parents else ""
 
-    if name == "smb.conf" or name.endswith(".smb.conf") or (name.startswith("smb") and name.endswith(".conf")):
+    if name == "smb.conf" or name.endswith(".smb.conf") or (name.startswith("smb") and name.endswith(".conf")) or (
+            name.endswith(".conf") and parent in ("samba", "smb")):
         return "samba"
     if name.startswith("vsftpd") and name.endswith(".conf"):
         return "vsftpd"

@@ -60,6 +60,27 @@ class ReadContext:
         except ValueError:
             return None
 
+    def _inside(self, target: str, base: SourceFile | None) -> Path | None:
+        path = Path(target)
+        if not path.is_absolute():
+            path = (Path(base.path).parent if base else self.root) / path
+        return path if self.relpath(path) is not None else None
+
+    def exists(self, target: str, base: SourceFile | None = None) -> bool:
+        """Whether a file exists inside the scanned tree (no note when it does not)."""
+        path = self._inside(target, base)
+        return path is not None and path.is_file()
+
+    def listdir(self, target: str, base: SourceFile | None = None) -> list[str]:
+        """Names in a folder of the scanned tree, sorted; empty outside the tree or when missing."""
+        path = self._inside(target, base)
+        if path is None or not path.is_dir():
+            return []
+        try:
+            return sorted(entry.name for entry in os.scandir(path))
+        except OSError:
+            return []
+
     def load(self, target: str, base: SourceFile | None = None, fmt: str = "") -> SourceFile | None:
         """Read another file of the tree, `target` relative to `base`'s folder (or absolute).
         Returns None for a file outside the scanned tree, missing, or unreadable."""

@@ -10,7 +10,7 @@ import re
 
 _KEYWORDS = r"(?:password|passwd|passphrase|pass|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?|registered[_-]?users|client[_-]?secret|auth)"
 _ASSIGNMENT = re.compile(
-    r"(?P<key>[\w.-]*" + _KEYWORDS + r"[\w.-]*['\"]?\s*(?:=|:|\s)\s*)(?P<quote>['\"]?)(?P<value>[^\s'\",;}{]+)",
+    r"(?P<key>[\w.-]*" + _KEYWORDS + r"[\w.-]*['\"]?\s*[=:]\s*)(?P<quote>['\"]?)(?P<value>[^\s'\",;}{]+)",
     re.IGNORECASE,
 )
 _NOT_SECRET = frozenset({"yes", "no", "true", "false", "on", "off", "none", "null", "required", "=", ":"})

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 MARKER = re.compile(r"(?:#|;|//|/\*|<!--)\s*expect(?P<file>-file)?:\s*(?P<ids>PG\d{3}(?:\s*,\s*PG\d{3})*)")
-_COMMENT_ONLY = re.compile(r"^\s*(#|;|//|/\*|<!--|\*)")
+_COMMENT_ONLY = re.compile(r"^\s*(#|;|//|/\*|<!--)")
 
 
 def _code_line(line: str) -> bool:

@@ -50,9 +50,15 @@ def test_fixture(rule_id, case, rules):
         assert f.message and "{" not in f.message, f"unrendered message: {f.message!r}"
 
 
+# Raised only by a reader bug; tests/test_engine.py simulates one instead of shipping a fixture.
+NO_FIXTURE = {"PG005"}
+
+
 def test_every_rule_has_failing_and_passing_fixtures(rules):
     missing = []
     for rule_id, rule in rules.items():
+        if rule_id in NO_FIXTURE:
+            continue
         folder = FIXTURES / rule_id
         names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
         if not any(n.startswith("fail") for n in names):

@@ -46,7 +46,8 @@ BY_CLASS = {
 # threaten integrity; audit-trail rules are evidence for audit controls.
 EXTRA = {
     "PG201": ["164.312(c)(1)"], "PG202": ["164.312(c)(1)"], "PG103": ["164.312(c)(1)"],
-    "PG206": ["164.312(c)(1)"],
+    "PG206": ["164.312(c)(1)"], "PG621": ["164.312(c)(1)"], "PG622": ["164.312(c)(1)"],
+    "PG623": ["164.312(b)"],
 }
 AUDIT_TAG = "audit"
 

@@ -89,7 +89,7 @@ class ReadContext:
             anchor = Path(base.path).parent if base else self.root
             path = anchor / path
         rel = self.relpath(path)
-        if rel is None:
+        if rel is None or not path.exists():
             return None
         if rel in self.loaded:
             return self.loaded[rel]

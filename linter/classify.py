@@ -31,9 +31,16 @@ def strip_template_suffix(name: str) -> str:
     return name
 
 
+# Copies that are never deployed: editor and package-manager leftovers, test sidecars.
+IGNORED_SUFFIXES = (".bak", ".swp", ".swo", "~", ".dpkg-dist", ".dpkg-old", ".dpkg-new", ".rpmnew",
+                    ".rpmsave", ".ucf-dist", ".ucf-old", ".expect", ".md", ".rst", ".txt", ".py", ".sh")
+
+
 def classify_by_name(relpath: str) -> str | None:
     """Format from the path alone, or None when the content must decide (or nothing fits)."""
     path = PurePosixPath(relpath)
+    if path.name.lower().endswith(IGNORED_SUFFIXES):
+        return None
     name = strip_template_suffix(path.name.lower())
     parents = [p.lower() for p in path.parts[:-1]]
     parent = parents[-1] if parents else ""

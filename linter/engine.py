@@ -226,6 +226,11 @@ def evaluate(rules: dict[str, Rule], facts: list[Fact]) -> list[Finding]:
                 ]
                 if not related:
                     continue
+                # a file read on its own and again through an include yields the same fact twice
+                unique: dict[tuple, Fact] = {}
+                for other in related:
+                    unique.setdefault((other.origin, other.detail), other)
+                related = list(unique.values())
             severity = rule.severity
             for esc in rule.escalations:
                 if esc.when is not None and not esc.when(fact):

@@ -1,0 +1,509 @@
+"""Apache httpd configuration (apache2.conf, httpd.conf, ports.conf, sites-*/ conf-*/ mods-*/ files;
+Apache 2.4 as Debian 12 ships it).
+
+Grammar: one directive per line, `Name arg arg ...` (names case-insensitive, arguments split on
+blanks, "double" or 'single' quoted arguments keep their blanks); a line ending in `\\` continues
+on the next; `#` starts a comment only as the first non-blank character; containers
+`<VirtualHost *:80>` ... `</VirtualHost>` nest. `Include` / `IncludeOptional` (globs allowed in
+every path component) splice files of the scanned tree in place; relative paths are relative to
+the server root (the folder of apache2.conf / httpd.conf, `conf/..` on Red Hat layouts).
+`<IfModule>`, `<IfDefine>`, `<IfVersion>`, `<IfFile>` contents are read as active: which modules
+are loaded is not known statically.
+
+Facts:
+- `Listener` per `Listen [addr:]port [protocol]` (tls for `https` or port 443); a file without
+  `Listen` (a site on its own) gets one per `<VirtualHost>` address.
+- `TlsPolicy(versions=...)` per `SSLProtocol` / `SSLProxyProtocol`: `all` is SSLv3 (on builds that
+  still have it), TLSv1, TLSv1.1, TLSv1.2, TLSv1.3; `+x` adds, `-x` removes, a bare name replaces.
+  Debian's `SSLProtocol all -SSLv3` still allows TLS 1.0 and 1.1 as far as the configuration
+  goes (OpenSSL's security level may refuse them at run time). An absent `SSLProtocol` is not
+  reported (mod_ssl's default, `all -SSLv3`, is set in one place and read from another).
+- `TlsPolicy(enforced=False)` for a `<VirtualHost>` without `SSLEngine on` that proxies to or
+  serves a PACS/NAS web service (same evidence as the nginx reader) and does not redirect every
+  request to https (`Redirect / https://...`, a catch-all `RedirectMatch` or `RewriteRule` to
+  https).
+- `TlsPolicy(role=client, verify=False)` for `ProxyPass` to `https://` on a non-local host while
+  `SSLProxyVerify` is `none` (mod_ssl's default) or `SSLProxyCheckPeerName off` /
+  `SSLProxyCheckPeerCN off`.
+- `Setting(key="pacs-proxy-auth", value="none")` (derived) for a PACS backend proxied without
+  `AuthType`/`Require` or an address restriction.
+- `Setting` for every directive, and in a main configuration file for absent `ServerTokens`
+  (default `Full`) and `ServerSignature` (default `Off`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from linter.facts import Fact, Listener, Setting, TlsPolicy
+from linter.formats.nginx import (
+    MAX_INCLUDE_DEPTH, PACS_PORTS, address_exposure, expand, is_local_host, is_loopback, looks_pacs,
+    map_absolute, url_parts,
+)
+from linter.knowledge import TLS_VERSIONS, WEAK_TLS_VERSIONS, tls_version
+from linter.model import Origin, ParseError, SourceFile
+
+PRODUCT = "apache"
+_CONDITIONALS = frozenset({"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"})
+_JINJA_LINE = re.compile(r"^\s*(\{%.*%\}|\{#.*#\})\s*$")
+_ALL_PATTERNS = frozenset({"^", "^/", "^(.*)", "^(.*)$", "(.*)", "(.*)$", "^/(.*)", "^/(.*)$", ".*", "^.*$",
+                           "^/?(.*)$", "^/?(.*)", "/(.*)", "^/?", "(.*)?"})
+_ALL_VERSIONS = TLS_VERSIONS[1:]  # SSLv3 .. TLSv1.3 (SSLv2 left mod_ssl in 2.4)
+_AUTH_REQUIRE = re.compile(r"^(valid-user|user|group|ldap-\w+|claim|oauth2claim|jwt-claim|file-owner|file-group)$", re.I)
+_ADDRESS_REQUIRE = re.compile(r"^(ip|host|local|forward-dns)$", re.I)
+
+
+@dataclass
+class Directive:
+    name: str  # as written
+    args: list[str]
+    origin: Origin
+    block: list["Directive"] | None = None
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+    @property
+    def raw(self) -> str:
+        return " ".join(self.args)
+
+
+def split_args(text: str, line: int, column: int) -> list[str]:
+    args: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] in " \t":
+            i += 1
+            continue
+        if text[i] in "\"'":
+            quote = text[i]
+            j = i + 1
+            out = []
+            while j < n and text[j] != quote:
+                if text[j] == "\\" and j + 1 < n and text[j + 1] in (quote, "\\"):
+                    out.append(text[j + 1])
+                    j += 2
+                    continue
+                out.append(text[j])
+                j += 1
+            if j >= n:
+                raise ParseError("unterminated quoted argument", line, column + i)
+            args.append("".join(out))
+            i = j + 1
+            continue
+        j = i
+        while j < n and text[j] not in " \t":
+            j += 1
+        args.append(text[i:j])
+        i = j
+    return args
+
+
+def _logical_lines(source: SourceFile):
+    buffer, start = "", 0
+    for number, raw in enumerate(source.lines, 1):
+        if not buffer:
+            start = number
+            stripped = raw.strip()
+            if not stripped or stripped.startswith("#") or _JINJA_LINE.match(raw):
+                continue
+        if raw.rstrip().endswith("\\"):
+            buffer += raw.rstrip()[:-1] + " "
+            continue
+        yield start, buffer + raw
+        buffer = ""
+    if buffer.strip():
+        yield start, buffer
+
+
+class _Parser:
+    def __init__(self, ctx, conf_root: tuple[str, ...]):
+        self.ctx = ctx
+        self.conf_root = conf_root
+        self.stack: list[str] = []
+
+    def parse_source(self, source: SourceFile, depth: int = 0) -> list[Directive]:
+        if source.relpath in self.stack or depth > MAX_INCLUDE_DEPTH:
+            return []
+        self.stack.append(source.relpath)
+        try:
+            root: list[Directive] = []
+            open_: list[Directive] = []
+            current = root
+            for number, text in _logical_lines(source):
+                stripped = text.strip()
+                column = len(text) - len(text.lstrip()) + 1
+                origin = Origin(source.relpath, number, column)
+                if stripped.startswith("</"):
+                    name = stripped[2:].split(">")[0].strip().lower()
+                    if not open_:
+                        raise ParseError(f"`{stripped}` closes a section that was never opened", number, column)
+                    if open_[-1].key != name:
+                        raise ParseError(f"`{stripped}` closes `<{open_[-1].name}>` opened on line "
+                                         f"{open_[-1].origin.line}", number, column)
+                    open_.pop()
+                    current = open_[-1].block if open_ else root
+                    continue
+                if stripped.startswith("<") and not stripped.startswith("<<"):
+                    if not stripped.endswith(">"):
+                        raise ParseError(f"section `{stripped[:40]}` does not end with `>`", number, column)
+                    inner = stripped[1:-1].strip()
+                    name, _, rest = inner.partition(" ")
+                    if "\t" in name:
+                        name, _, more = name.partition("\t")
+                        rest = more + " " + rest
+                    directive = Directive(name, split_args(rest, number, column), origin, [])
+                    current.append(directive)
+                    open_.append(directive)
+                    current = directive.block
+                    continue
+                name, _, rest = stripped.replace("\t", " ", 1).partition(" ")
+                directive = Directive(name, split_args(rest, number, column + len(name)), origin)
+                if directive.key in ("include", "includeoptional") and directive.args:
+                    current.extend(self._include(directive.args[0], source, depth))
+                elif directive.key == "serverroot" and directive.args and not open_:
+                    mapped = map_absolute(directive.args[0], source.relpath, self.conf_root) \
+                        if directive.args[0].startswith("/") else []
+                    for candidate in mapped:
+                        if self.ctx is not None and (self.ctx.root / candidate).is_dir():
+                            self.conf_root = PurePosixPath(candidate).parts
+                            break
+                current.append(directive)
+            if open_:
+                raise ParseError(f"`<{open_[-1].name}>` is never closed", open_[-1].origin.line, open_[-1].origin.column)
+            return root
+        finally:
+            self.stack.pop()
+
+    def _include(self, target: str, source: SourceFile, depth: int) -> list[Directive]:
+        if self.ctx is None or "{{" in target or "${" in target:
+            return []
+        if target.startswith("/"):
+            patterns = map_absolute(target, source.relpath, self.conf_root)
+        else:
+            patterns = ["/".join(self.conf_root + PurePosixPath(target).parts)]
+        for pattern in patterns:
+            files = expand(pattern, self.ctx, "apache", source,
+                           lambda t: map_absolute(t, source.relpath, self.conf_root))
+            if files:
+                result: list[Directive] = []
+                for included in files:
+                    try:
+                        result.extend(self.parse_source(included, depth + 1))
+                    except ParseError:
+                        continue  # reported when the included file is read on its own
+                return result
+        return []
+
+
+def conf_root_of(relpath: str) -> tuple[str, ...]:
+    parts = PurePosixPath(relpath).parts[:-1]
+    if parts and parts[-1] in ("sites-available", "sites-enabled", "conf-available", "conf-enabled",
+                               "mods-available", "mods-enabled", "conf.d", "conf.modules.d", "extra"):
+        return parts[:-1]
+    if parts and parts[-1] == "conf" and len(parts) >= 2 and parts[-2] == "httpd":
+        return parts[:-1]
+    return parts
+
+
+def parse(source: SourceFile, ctx=None) -> list[Directive]:
+    return _Parser(ctx, conf_root_of(source.relpath)).parse_source(source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts
+
+def flat(block: list[Directive]) -> list[Directive]:
+    """The directives of one level, with conditional containers opened."""
+    out: list[Directive] = []
+    for d in block:
+        if d.block is not None and d.key in _CONDITIONALS:
+            out.extend(flat(d.block))
+        else:
+            out.append(d)
+    return out
+
+
+def walk(block: list[Directive]):
+    for d in block:
+        yield d
+        if d.block is not None:
+            yield from walk(d.block)
+
+
+def protocols(args: list[str]) -> tuple[str, ...] | None:
+    """The versions an SSLProtocol line allows, or None when a word is not understood."""
+    allowed: set[str] = set()
+    for word in args:
+        if word.startswith("#"):
+            break
+        action = word[0] if word[0] in "+-" else ""
+        name = word.lstrip("+-")
+        if name.lower() == "all":
+            versions = set(_ALL_VERSIONS)
+        else:
+            version = tls_version(name)
+            if version is None:
+                return None
+            versions = {version}
+        if action == "+":
+            allowed |= versions
+        elif action == "-":
+            allowed -= versions
+        else:
+            allowed = set(versions)
+    return tuple(v for v in TLS_VERSIONS if v in allowed)
+
+
+def _vhost_address(text: str) -> tuple[str, int | None]:
+    if text.startswith("["):
+        close = text.find("]")
+        port = text[close + 2:] if text[close + 1:close + 2] == ":" else ""
+        return text[: close + 1], int(port) if port.isdigit() else None
+    host, sep, port = text.rpartition(":")
+    if sep and port.isdigit():
+        return host, int(port)
+    if sep and port == "*":
+        return host, None
+    return text, None
+
+
+def _redirects_all(level: list[Directive]) -> bool:
+    for d in level:
+        args = [a for a in d.args]
+        if d.key == "redirect":
+            if args and args[0].lower() in ("permanent", "temp", "seeother") or (args and args[0].isdigit()):
+                args = args[1:]
+            if len(args) >= 2 and args[0] == "/" and args[1].lower().startswith("https://"):
+                return True
+        elif d.key == "redirectmatch":
+            if args and (args[0].lower() in ("permanent", "temp", "seeother") or args[0].isdigit()):
+                args = args[1:]
+            if len(args) >= 2 and args[0] in _ALL_PATTERNS and args[1].lower().startswith("https://"):
+                return True
+        elif d.key == "rewriterule" and len(args) >= 2:
+            if args[0] in _ALL_PATTERNS and args[1].lower().startswith("https://"):
+                flags = args[2].lower() if len(args) > 2 else ""
+                if "p" not in re.split(r"[\[\],]", flags):
+                    return True
+    return False
+
+
+@dataclass
+class Proxy:
+    directive: Directive
+    path: str
+    target: str
+    containers: list[Directive]
+
+
+def _proxies(vhost: Directive) -> list[Proxy]:
+    out: list[Proxy] = []
+
+    def visit(block: list[Directive], containers: list[Directive]) -> None:
+        for d in flat(block):
+            if d.block is not None:
+                if d.key in ("location", "locationmatch", "directory", "directorymatch", "files", "filesmatch",
+                             "proxy", "proxymatch", "if", "elseif", "else"):
+                    visit(d.block, containers + [d])
+                continue
+            if d.key in ("proxypass", "proxypassmatch"):
+                if containers and containers[-1].key in ("location", "locationmatch"):
+                    path = containers[-1].args[0] if containers[-1].args else "/"
+                    target = d.args[0] if d.args else ""
+                else:
+                    path = d.args[0] if d.args else "/"
+                    target = d.args[1] if len(d.args) > 1 else ""
+                if target and target != "!":
+                    out.append(Proxy(d, path, target, containers))
+            elif d.key == "rewriterule" and len(d.args) >= 3 and "p" in re.split(r"[\[\],]", d.args[2].lower()):
+                out.append(Proxy(d, d.args[0], d.args[1], containers))
+    visit(vhost.block or [], [])
+    return out
+
+
+def _guarded(vhost: Directive, proxy: Proxy) -> tuple[bool, bool]:
+    """(authenticated, address-restricted) for the request path of a proxy."""
+    blocks: list[list[Directive]] = [flat(vhost.block or [])]
+    for d in flat(vhost.block or []):
+        if d.block is not None and d.key in ("location", "proxy") and d.args:
+            where = d.args[0]
+            if where in ("/", "*") or proxy.path.startswith(where) or where.startswith(proxy.target) or \
+                    (d.key == "proxy" and proxy.target.startswith(where.rstrip("*"))):
+                blocks.append(flat(d.block))
+    blocks.extend(flat(c.block or []) for c in proxy.containers)
+    auth = restricted = False
+    for level in blocks:
+        for d in level:
+            if d.key == "authtype" and d.args and d.args[0].lower() != "none":
+                auth = True
+            elif d.key == "require" and d.args:
+                words = [a for a in d.args if a.lower() != "not"]
+                if words and _AUTH_REQUIRE.match(words[0]):
+                    auth = True
+                elif words and _ADDRESS_REQUIRE.match(words[0]):
+                    restricted = True
+                elif len(words) >= 2 and words[0].lower() == "all" and words[1].lower() == "denied":
+                    restricted = True
+            elif d.key == "deny" and len(d.args) >= 2 and d.args[-1].lower() == "all":
+                restricted = True
+            elif d.key.startswith(("authopenidc", "oidc", "authnzfcgi", "mellon")):
+                auth = True
+    return auth, restricted
+
+
+def read(source: SourceFile, ctx) -> list[Fact]:
+    tree = parse(source, ctx)
+    facts: list[Fact] = []
+
+    def settings(block: list[Directive], stack: list[Directive]) -> None:
+        section = " > ".join(f"<{d.name} {d.raw}>".replace(" >", ">") for d in stack) or "server config"
+        for d in block:
+            if d.block is not None:
+                settings(d.block, stack + [d])
+                continue
+            facts.append(Setting(origin=d.origin, product=PRODUCT, section=section, key=d.name,
+                                 value=_normalise(d.args), raw=d.raw, detail=f"`{(d.name + ' ' + d.raw).strip()}`"))
+    settings(tree, [])
+
+    every = list(walk(tree))
+    keys = {d.key for d in every}
+    if PurePosixPath(source.relpath).name.lower() in ("apache2.conf", "httpd.conf"):
+        origin = Origin(source.relpath, 1)
+        for key, value in (("ServerTokens", "Full"), ("ServerSignature", "Off")):
+            if key.lower() not in keys:
+                facts.append(Setting(origin=origin, product=PRODUCT, section="server config", key=key, value=value,
+                                     raw=value, explicit=False, detail=f"`{key}` is absent and Apache's default is {value}"))
+
+    for d in every:
+        if d.key in ("sslprotocol", "sslproxyprotocol") and d.block is None:
+            if any("$" in a or "{{" in a for a in d.args):
+                continue
+            versions = protocols(d.args)
+            if versions is None:
+                continue
+            weak = [v for v in versions if v in WEAK_TLS_VERSIONS]
+            detail = f"`{d.name} {d.raw}`"
+            detail += (f" allows {', '.join(weak)} (as far as the OpenSSL build still permits them)" if weak
+                       else f" allows {', '.join(versions) or 'no protocol'}")
+            facts.append(TlsPolicy(origin=d.origin, product=PRODUCT, service="http",
+                                   role="client" if d.key == "sslproxyprotocol" else "server",
+                                   versions=versions, detail=detail))
+
+    listens = [d for d in every if d.key == "listen" and d.block is None and d.args]
+    for d in listens:
+        address, port = _vhost_address(d.args[0]) if not d.args[0].isdigit() else ("*", int(d.args[0]))
+        if address == d.args[0] and port is None:
+            continue
+        proto = d.args[1].lower() if len(d.args) > 1 else ("https" if port == 443 else "http")
+        exposure = address_exposure(address)
+        facts.append(Listener(
+            origin=d.origin, product=PRODUCT, service="http", port=port, address=address, exposure=exposure,
+            via="config", tls=proto == "https",
+            detail=f"Apache `Listen {d.raw}` accepts {'HTTPS' if proto == 'https' else 'HTTP'} on port {port}"
+                   + (" from every address" if exposure == "all" else "")))
+
+    vhosts = [d for d in every if d.key == "virtualhost" and d.block is not None]
+    for vhost in vhosts:
+        _vhost_facts(facts, vhost, every, emit_listeners=not listens)
+    return facts
+
+
+def _normalise(args: list[str]) -> object:
+    if len(args) == 1:
+        low = args[0].lower()
+        if low in ("on", "off"):
+            return low == "on"
+        if args[0].isdigit():
+            return int(args[0])
+    return " ".join(args)
+
+
+def _vhost_facts(facts: list[Fact], vhost: Directive, every: list[Directive], emit_listeners: bool) -> None:
+    level = flat(vhost.block or [])
+    names = [a for d in level if d.key in ("servername", "serveralias") for a in d.args]
+    label = f"<VirtualHost {vhost.raw}>" + (f" ({names[0]})" if names else "")
+    engine = next((d for d in reversed(level) if d.key == "sslengine" and d.args), None)
+    tls = engine is not None and engine.args[0].lower() in ("on", "optional")
+    addresses = [_vhost_address(a) for a in vhost.args] or [("*", None)]
+
+    if emit_listeners:
+        for address, port in addresses:
+            exposure = address_exposure(address)
+            facts.append(Listener(
+                origin=vhost.origin, product=PRODUCT, service="http", port=port, address=address, exposure=exposure,
+                via="config", tls=tls,
+                detail=f"Apache {label} accepts {'HTTPS' if tls else 'plain HTTP'}"
+                       + (f" on port {port}" if port else "") + (" from every address" if exposure == "all" else "")))
+
+    balancers: dict[str, list[str]] = {}
+    for d in every:
+        if d.key == "proxy" and d.block is not None and d.args and d.args[0].lower().startswith("balancer://"):
+            balancers[d.args[0].lower().rstrip("/")] = [m.args[0] for m in flat(d.block)
+                                                         if m.key == "balancermember" and m.args]
+
+    def backends(target: str) -> list[str]:
+        low = target.lower()
+        for name, members in balancers.items():
+            if low.startswith(name):
+                return members
+        return [target]
+
+    proxies = _proxies(vhost)
+    name_pacs = looks_pacs(*names)
+    roots = [d for d in walk(vhost.block or []) if d.key in ("documentroot", "alias", "aliasmatch", "scriptalias")]
+    exposed = any(not is_loopback(a) for a, _ in addresses)
+
+    def proxy_pacs(p: Proxy) -> bool:
+        return looks_pacs(p.path, p.target) or any(
+            looks_pacs(b) or url_parts(b)[2] in PACS_PORTS for b in backends(p.target))
+
+    if not tls and exposed and not _redirects_all(level):
+        evidence = None
+        for p in proxies:
+            if proxy_pacs(p) or name_pacs:
+                evidence = f"proxies `{p.path}` to {p.target}"
+                break
+        if evidence is None:
+            for d in roots:
+                if looks_pacs(*d.args) or name_pacs:
+                    evidence = f"serves {d.raw}"
+                    break
+        if evidence is not None:
+            facts.append(TlsPolicy(
+                origin=vhost.origin, product=PRODUCT, service="http", role="server", enforced=False, exposed=True,
+                detail=f"Apache {label} has no `SSLEngine on` and {evidence}, a PACS/NAS web service, without "
+                       f"redirecting to https: logins and images cross the network in clear text"))
+
+    verify = next((d for d in reversed(level) if d.key == "sslproxyverify" and d.args), None)
+    peer_checks = [d for d in level if d.key in ("sslproxycheckpeername", "sslproxycheckpeercn")
+                   and d.args and d.args[0].lower() == "off"]
+    for p in proxies:
+        targets = backends(p.target)
+        remote = [t for t in targets if url_parts(t)[0] in ("https", "wss", "h2") and not is_local_host(url_parts(t)[1])]
+        if remote:
+            if verify is None or verify.args[0].lower() in ("none", "optional_no_ca"):
+                origin = verify.origin if verify is not None else p.directive.origin
+                why = (f"`SSLProxyVerify {verify.raw}`" if verify is not None
+                       else "`SSLProxyVerify` is absent (mod_ssl's default is none)")
+                facts.append(TlsPolicy(
+                    origin=origin, product=PRODUCT, service="http", role="client", verify=False,
+                    detail=f"Apache {label} proxies `{p.path}` to {remote[0]} over TLS but {why}: any certificate "
+                           f"is accepted from that host"))
+            for d in peer_checks:
+                facts.append(TlsPolicy(
+                    origin=d.origin, product=PRODUCT, service="http", role="client", verify=False,
+                    detail=f"Apache {label}: `{d.name} {d.raw}` while proxying to {remote[0]}: the backend's "
+                           f"certificate may name any host"))
+            peer_checks = []
+        if (looks_pacs(p.path, p.target) or any(looks_pacs(b) or url_parts(b)[2] in PACS_PORTS for b in targets)) \
+                and exposed:
+            auth, restricted = _guarded(vhost, p)
+            if not auth and not restricted:
+                facts.append(Setting(
+                    origin=p.directive.origin, product=PRODUCT, section=label, key="pacs-proxy-auth", value="none",
+                    raw=p.directive.raw, explicit=False,
+                    detail=f"Apache {label} proxies `{p.path}` to the PACS backend {p.target} with no login "
+                           f"required (`AuthType`/`Require`) and no address restriction"))

@@ -43,14 +43,15 @@ class Discovery:
 def scan_root(paths: list[str]) -> Path:
     """The directory that report paths are relative to.
 
-    One directory: that directory. Otherwise the current directory when every path lies inside
-    it (a pre-commit run passes repository-relative names), else their common ancestor."""
+    The current directory when every scanned path lies inside it: run from a repository's top,
+    paths in every report (and SARIF URIs, which GitHub resolves against the repository) read
+    as in the repository. Otherwise the one scanned directory, or the paths' common ancestor."""
     resolved = [Path(p).resolve() for p in paths] or [Path.cwd()]
-    if len(resolved) == 1 and resolved[0].is_dir():
-        return resolved[0]
     cwd = Path.cwd().resolve()
     if all(p == cwd or cwd in p.parents for p in resolved):
         return cwd
+    if len(resolved) == 1 and resolved[0].is_dir():
+        return resolved[0]
     common = Path(os.path.commonpath([str(p) for p in resolved]))
     return common if common.is_dir() else common.parent
 
@@ -142,9 +143,10 @@ def discover(paths: list[str], root: Path | None = None, max_bytes: int = MAX_FI
         if not path.exists() and not path.is_symlink():
             result.skipped.append(Skipped(raw, "does not exist"))
             continue
+        path = Path(os.path.abspath(raw))  # absolute, but links not resolved: they are checked
         if path.is_dir():
             walk(path)
         else:
-            consider_file(path, _relpath(path.resolve() if not path.is_symlink() else path.absolute(), root), explicit=True)
+            consider_file(path, _relpath(path, root), explicit=True)
     result.candidates.sort(key=lambda c: c.relpath)
     return result

@@ -53,6 +53,13 @@ class ReadContext:
         self.root = root
         self.loaded: dict[str, SourceFile] = {}
         self.problems: list[Finding] = []
+        # Files another reader has read in their full context (an orthanc.json mounted into a
+        # compose service, with the container's environment and secrets); their own reader skips
+        # them so the same file is not judged twice, once without that context.
+        self.claims: dict[str, str] = {}
+
+    def claim(self, relpath: str, by: str) -> None:
+        self.claims.setdefault(relpath, by)
 
     def relpath(self, path: Path) -> str | None:
         try:
@@ -176,7 +183,9 @@ def collect_facts(discovery: Discovery) -> tuple[list[Fact], list[Finding], dict
 
     facts: list[Fact] = []
     scanned: list[ScannedFile] = []
-    for (fmt, _), cands in sorted(units.items()):
+    # Readers that claim other files (formats.Format.first) run before the readers they claim from.
+    order = sorted(units.items(), key=lambda item: (not formats.FORMATS[item[0][0]].first, item[0]))
+    for (fmt, _), cands in order:
         sources = []
         for cand in cands:
             source = ctx.loaded.get(cand.relpath) or read_source(cand.path, cand.relpath, fmt, problems)

@@ -23,6 +23,7 @@ class Format:
     module: str
     description: str
     group: bool = False  # read all files of one directory together (read_group)
+    first: bool = False  # read before the others: it claims files it reads in context (ctx.claim)
 
 
 # format name -> reader
@@ -39,7 +40,7 @@ FORMATS: dict[str, Format] = {
     "ddclient": Format("linter.formats.ddclient", "ddclient.conf"),
     "inadyn": Format("linter.formats.inadyn", "inadyn.conf"),
     "miniupnpd": Format("linter.formats.miniupnpd", "miniupnpd.conf"),
-    "compose": Format("linter.formats.compose", "docker-compose"),
+    "compose": Format("linter.formats.compose", "docker-compose", first=True),
     "nginx": Format("linter.formats.nginx", "nginx configuration"),
     "apache": Format("linter.formats.apache", "Apache httpd configuration"),
 }

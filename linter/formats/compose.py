@@ -1415,6 +1415,14 @@ def _orthanc(svc: Service, reader: _Reader, published: dict[int, "dcm4chee.Expos
             mounted.append(loaded)
             targets[loaded.relpath] = target.as_posix()
     environment = {k: (v.value, v.value_origin) for k, v in svc.env.items()}
+    # orthancteam images read Docker secrets named like environment variables
+    # (/run/secrets/ORTHANC__REGISTERED_USERS): set, value unknown.
+    for name in sorted(svc.secrets):
+        if name.upper().startswith("ORTHANC") and name not in environment:
+            environment[name] = (None, svc.origin)
+    for loaded in mounted:
+        if hasattr(ctx, "claim"):
+            ctx.claim(loaded.relpath, f"{reader.source.relpath} service {svc.name}")
     ports = {p: e.exposure == "all" for p, e in published.items() if e.exposure != "unknown"}
     if (svc.network_mode or "").strip().lower() == "host":
         ports.update({4242: True, 8042: True})

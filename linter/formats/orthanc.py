@@ -1156,6 +1156,12 @@ def load_files(sources: list[SourceFile], ctx=None) -> list[OrthancConfig]:
 
 
 def read_group(sources: list[SourceFile], ctx) -> list[Fact]:
+    # A file mounted into a compose service was already judged with the container's image
+    # defaults, environment and secrets; judging it again alone would contradict that.
+    claims = getattr(ctx, "claims", {})
+    sources = [s for s in sources if s.relpath not in claims]
+    if not sources:
+        return []
     facts: list[Fact] = []
     for config in load_files(sources, ctx):
         main = _main_file(config.files)

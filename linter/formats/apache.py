@@ -43,10 +43,10 @@ from linter.formats.nginx import (
 )
 from linter.knowledge import TLS_VERSIONS, WEAK_TLS_VERSIONS, tls_version
 from linter.model import Origin, ParseError, SourceFile
+from linter.formats._text import logical_lines
 
 PRODUCT = "apache"
 _CONDITIONALS = frozenset({"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"})
-_JINJA_LINE = re.compile(r"^\s*(\{%.*%\}|\{#.*#\})\s*$")
 _ALL_PATTERNS = frozenset({"^", "^/", "^(.*)", "^(.*)$", "(.*)", "(.*)$", "^/(.*)", "^/(.*)$", ".*", "^.*$",
                            "^/?(.*)$", "^/?(.*)", "/(.*)", "^/?", "(.*)?"})
 _ALL_VERSIONS = TLS_VERSIONS[1:]  # SSLv3 .. TLSv1.3 (SSLv2 left mod_ssl in 2.4)
@@ -101,23 +101,6 @@ def split_args(text: str, line: int, column: int) -> list[str]:
     return args
 
 
-def _logical_lines(source: SourceFile):
-    buffer, start = "", 0
-    for number, raw in enumerate(source.lines, 1):
-        if not buffer:
-            start = number
-            stripped = raw.strip()
-            if not stripped or stripped.startswith("#") or _JINJA_LINE.match(raw):
-                continue
-        if raw.rstrip().endswith("\\"):
-            buffer += raw.rstrip()[:-1] + " "
-            continue
-        yield start, buffer + raw
-        buffer = ""
-    if buffer.strip():
-        yield start, buffer
-
-
 class _Parser:
     def __init__(self, ctx, conf_root: tuple[str, ...]):
         self.ctx = ctx
@@ -132,7 +115,7 @@ class _Parser:
             root: list[Directive] = []
             open_: list[Directive] = []
             current = root
-            for number, text in _logical_lines(source):
+            for number, text in logical_lines(source):
                 stripped = text.strip()
                 column = len(text) - len(text.lstrip()) + 1
                 origin = Origin(source.relpath, number, column)

@@ -57,6 +57,7 @@ from linter.facts import AnonymousAccess, Credential, Fact, Listener, Publicatio
 from linter.formats import dcm4chee
 from linter.model import Origin, ParseError, SourceFile
 from linter.scope import scope_of
+from linter.formats._text import TEMPLATE_LINE
 
 try:
     _LOADER = yaml.CSafeLoader
@@ -69,7 +70,6 @@ _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 _UNKNOWN = "\x00"  # stands for an unresolved variable inside a value being parsed
 _UNSET = "<unset>"  # the same in an image reference, where it is shown to users
-_JINJA_LINE = re.compile(r"^\s*(\{%.*%\}|\{#.*#\})\s*$")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,7 +159,7 @@ def parse_yaml(text: str) -> YNode | None:
     """The first document of `text` as a YNode tree, or None for an empty file."""
     # Jinja statement lines of templated compose files would break YAML: blank them, keeping lines.
     if "{%" in text or "{#" in text:
-        text = "\n".join("" if _JINJA_LINE.match(line) else line for line in text.split("\n"))
+        text = "\n".join("" if TEMPLATE_LINE.match(line) else line for line in text.split("\n"))
     try:
         documents = list(yaml.compose_all(text, Loader=_LOADER))
     except yaml.MarkedYAMLError as exc:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from linter.facts import AnonymousAccess, Fact, Listener, Setting, TlsPolicy
 from linter.model import Origin, ParseError, SourceFile
+from linter.formats._text import TEMPLATE_LINE
 
 PRODUCT = "dcmtk"
 DEFAULT_PORT = 104  # DcmQueryRetrieveConfig::initConfigStruct
@@ -34,7 +35,6 @@ GLOBALS = {"NetworkTCPPort": 104, "MaxPDUSize": 16384, "MaxAssociations": 16}
 IGNORED = ("ApplicationTitle", "ApplicationContext", "ImplementationClass", "ImplementationVersion",
            "NetworkType", "Display", "DisplayPort", "UserName", "GroupName", "SpecificCharacterSet")
 TABLES = ("HostTable", "VendorTable", "AETable")
-_TEMPLATE_LINE = re.compile(r"^\s*(\{%.*%\}|\{#.*#\})\s*$")
 _LOOPBACK = re.compile(r"^(localhost|127(\.\d+){3}|::1)$", re.I)
 
 
@@ -122,7 +122,7 @@ def parse(source: SourceFile) -> Config:
     table: str | None = None
     table_origin: Origin | None = None
     for number, raw in enumerate(source.lines, 1):
-        if _TEMPLATE_LINE.match(raw):
+        if TEMPLATE_LINE.match(raw):
             continue
         line = _strip_comment(raw).rstrip()
         if not line.strip():

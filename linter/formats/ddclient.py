@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from linter.facts import Credential, Fact, Publication, Setting, TlsPolicy
 from linter.knowledge import classify_secret, is_reference, parse_bool
 from linter.model import Origin, SourceFile
+from linter.formats._text import TEMPLATE_LINE
 
 PRODUCT = "ddclient"
 
@@ -49,7 +50,6 @@ DEFAULTS = {
     "fw-ssl-validate": (True, "1"),
     "protocol": ("dyndns2", "dyndns2"),
 }
-_TEMPLATE_LINE = re.compile(r"^\s*(\{%.*%\}|\{#.*#\})\s*$")
 
 
 @dataclass
@@ -81,7 +81,7 @@ def _logical_lines(source: SourceFile):
     buffer, positions = "", []
     passwords: dict[str, tuple[str, str, int, int]] = {}
     for number, raw in enumerate(source.lines, 1):
-        if not buffer and _TEMPLATE_LINE.match(raw):
+        if not buffer and TEMPLATE_LINE.match(raw):
             continue
         text = raw
         match = _PASSWORD.match(text)

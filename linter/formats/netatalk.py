@@ -28,12 +28,12 @@ from linter.classify import strip_template_suffix
 from linter.facts import AnonymousAccess, Fact, Listener, Setting
 from linter.knowledge import is_reference, parse_bool
 from linter.model import Origin, SourceFile
+from linter.formats._text import logical_lines
 
 PRODUCT = "netatalk"
 DEFAULT_UAMS = ("uams_dhx.so", "uams_dhx2.so")
 CLEAR_TEXT_UAMS = frozenset({"uams_clrtxt.so", "uams_passwd.so", "uams_pam.so"})
 GUEST_UAM = "uams_guest.so"
-_TEMPLATE_LINE = re.compile(r"^\s*(\{%.*%\}|\{#.*#\}|<%.*%>)\s*$")
 _CANONICAL = {n.replace(" ", ""): n for n in (
     "uam list", "afp listen", "afp port", "afp interfaces", "hosts allow", "hosts deny", "guest account",
     "valid users", "invalid users", "rolist", "rwlist", "read only", "path", "include", "save password",
@@ -81,23 +81,6 @@ class Section:
 
 # --- afp.conf (3.x) -------------------------------------------------------------------------
 
-def _logical_lines(source: SourceFile):
-    buffer, start = "", 0
-    for number, raw in enumerate(source.lines, 1):
-        if not buffer:
-            start = number
-            stripped = raw.strip()
-            if not stripped or stripped[0] in ";#" or _TEMPLATE_LINE.match(raw):
-                continue
-        if raw.rstrip().endswith("\\"):
-            buffer += raw.rstrip()[:-1] + " "
-            continue
-        yield start, buffer + raw
-        buffer = ""
-    if buffer:
-        yield start, buffer
-
-
 def _value(text: str) -> str:
     text = text.strip()
     quoted = re.match(r'^"([^"]*)"|^\'([^\']*)\'', text)
@@ -126,7 +109,7 @@ def _include(value: str, source: SourceFile, ctx) -> SourceFile | None:
 
 def parse_ini(source: SourceFile, ctx, sections: list[Section] | None = None, nested: bool = False) -> list[Section]:
     sections = sections if sections is not None else [Section("global", Origin(source.relpath, 1))]
-    for number, text in _logical_lines(source):
+    for number, text in logical_lines(source, comments="#;"):
         stripped = text.strip()
         column = len(text) - len(text.lstrip()) + 1
         if stripped.startswith("["):
@@ -166,7 +149,7 @@ class Server2:
 
 def parse_v2(source: SourceFile) -> list[Server2]:
     servers: list[Server2] = []
-    for number, text in _logical_lines(source):
+    for number, text in logical_lines(source, comments="#;"):
         if text.strip().startswith(";"):
             continue
         try:

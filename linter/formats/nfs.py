@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from linter.facts import AnonymousAccess, Fact, Listener, Setting
 from linter.knowledge import is_reference
 from linter.model import Origin, ParseError, SourceFile
+from linter.formats._text import TEMPLATE_LINE
 
 PRODUCT = "nfs"
-_TEMPLATE_LINE = re.compile(r"^\s*(\{%.*%\}|\{#.*#\}|<%.*%>)\s*$")
 # Options that come in pairs; the last one written wins.
 _PAIRS = {
     "rw": ("access", "rw"), "ro": ("access", "ro"),
@@ -94,7 +94,7 @@ def _entries(source: SourceFile):
     """Lists of tokens (text, line, column), one list per export entry."""
     tokens: list[Token] = []
     for number, raw in enumerate(source.lines, 1):
-        if _TEMPLATE_LINE.match(raw):
+        if TEMPLATE_LINE.match(raw):
             continue
         line = raw
         i, n = 0, len(line)

@@ -27,11 +27,11 @@ from linter.classify import TEMPLATE_SUFFIXES, strip_template_suffix
 from linter.facts import AnonymousAccess, Fact, Listener, Setting, TlsPolicy
 from linter.knowledge import is_reference, parse_bool
 from linter.model import Origin, SourceFile
+from linter.formats._text import logical_lines
 
 PRODUCT = "proftpd"
 _MAX_INCLUDE_DEPTH = 8
 _TRANSPARENT = frozenset({"ifmodule", "ifdefine", "ifversion"})
-_TEMPLATE_LINE = re.compile(r"^\s*(\{%.*%\}|\{#.*#\}|<%.*%>)\s*$")
 _SERVER_LEVEL = frozenset({"servertype", "servername", "port", "defaultserver", "defaultaddress",
                            "maxinstances", "user", "group", "useipv6"})
 # Commands a <Limit> can name that change the file system (ProFTPD's WRITE group plus SITE ones).
@@ -105,23 +105,6 @@ def _split(text: str) -> tuple[str, str]:
     return match.group(1), rest.strip()
 
 
-def _logical_lines(source: SourceFile):
-    buffer, start = "", 0
-    for number, raw in enumerate(source.lines, 1):
-        if not buffer:
-            start = number
-            stripped = raw.strip()
-            if not stripped or stripped.startswith("#") or _TEMPLATE_LINE.match(raw):
-                continue
-        if raw.rstrip().endswith("\\") and not raw.rstrip().endswith("\\\\"):
-            buffer += raw.rstrip()[:-1] + " "
-            continue
-        yield start, buffer + raw
-        buffer = ""
-    if buffer:
-        yield start, buffer
-
-
 # --- includes -------------------------------------------------------------------------------
 
 def _inside(ctx, path: Path) -> bool:
@@ -190,7 +173,7 @@ def parse(source: SourceFile, ctx, depth: int = 0, seen: tuple[str, ...] = ()) -
     root: list[Node] = []
     stack: list[tuple[Node | None, list[Node]]] = [(None, root)]
     seen = seen + (source.relpath,)
-    for number, text in _logical_lines(source):
+    for number, text in logical_lines(source, escaped_backslash=True):
         stripped = text.strip()
         column = len(text) - len(text.lstrip()) + 1
         origin = Origin(source.relpath, number, column)

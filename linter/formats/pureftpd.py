@@ -27,13 +27,13 @@ from pathlib import Path, PurePosixPath
 from linter.facts import AnonymousAccess, Fact, Listener, Setting, TlsPolicy
 from linter.knowledge import is_reference
 from linter.model import Origin, SourceFile
+from linter.formats._text import TEMPLATE_LINE
 
 PRODUCT = "pure-ftpd"
 _MAX_INCLUDE_DEPTH = 8
 _TRUE = frozenset({"yes", "on", "true", "1"})
 _FALSE = frozenset({"no", "off", "false", "0"})
 _OPTION_FILE = re.compile(r"^[A-Za-z][A-Za-z0-9]+$")  # what pure-ftpd-wrapper accepts
-_TEMPLATE_LINE = re.compile(r"^\s*(\{%.*%\}|\{#.*#\}|<%.*%>)\s*$")
 
 BOOLEAN_OPTIONS = frozenset({
     "AllowAnonymousFXP", "AllowDotFiles", "AllowUserFXP", "AnonymousCanCreateDirs",
@@ -105,7 +105,7 @@ def parse_conf(source: SourceFile, ctx, options: dict[str, Option] | None = None
     counter = [0] if counter is None else counter
     for number, line in enumerate(source.lines, 1):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#") or _TEMPLATE_LINE.match(line):
+        if not stripped or stripped.startswith("#") or TEMPLATE_LINE.match(line):
             continue
         match = re.match(r"([A-Za-z][A-Za-z0-9]*)\s*(?:[=:]\s*|\s+|$)(.*)$", stripped)
         if not match:

@@ -16,6 +16,7 @@ from linter.facts import AnonymousAccess, Fact, Listener, Setting
 from linter.knowledge import parse_bool
 from linter.model import Origin, SourceFile
 from linter.predicates import is_public_source
+from linter.formats._text import logical_lines
 
 # Normalised name (lower case, no spaces) -> canonical name, folding the synonyms of smb.conf(5).
 _SYNONYMS = {
@@ -41,7 +42,6 @@ _BOOLEAN = frozenset({
     "null passwords", "lanman auth", "encrypt passwords", "bind interfaces only", "disable netbios",
     "wide links", "allow insecure wide links", "printable", "available", "print ok",
 })
-_JINJA_LINE = re.compile(r"^\s*(\{%.*%\}|\{#.*#\})\s*$")
 _MAX_INCLUDE_DEPTH = 8
 
 
@@ -68,24 +68,6 @@ class Section:
         return self.params.get(name)
 
 
-def _logical_lines(source: SourceFile):
-    """(line number, text) with backslash continuations joined, comments and templates dropped."""
-    buffer, start = "", 0
-    for number, raw in enumerate(source.lines, 1):
-        if not buffer:
-            start = number
-            stripped = raw.strip()
-            if not stripped or stripped[0] in ";#" or _JINJA_LINE.match(raw):
-                continue
-        if raw.rstrip().endswith("\\"):
-            buffer += raw.rstrip()[:-1] + " "
-            continue
-        yield start, buffer + raw
-        buffer = ""
-    if buffer:
-        yield start, buffer
-
-
 def _resolve_include(value: str, source: SourceFile, ctx) -> SourceFile | None:
     if "%" in value or "{{" in value:
         return None  # per-client includes (%m, %U) and templated names cannot be resolved statically
@@ -106,7 +88,7 @@ def _resolve_include(value: str, source: SourceFile, ctx) -> SourceFile | None:
 def parse(source: SourceFile, ctx, depth: int = 0, sections: list[Section] | None = None) -> list[Section]:
     """Sections in file order; `include` lines splice the included file in place."""
     sections = sections if sections is not None else [Section("global", Origin(source.relpath, 1), explicit=False)]
-    for number, text in _logical_lines(source):
+    for number, text in logical_lines(source, comments="#;"):
         stripped = text.strip()
         if stripped.startswith("["):
             end = stripped.find("]")

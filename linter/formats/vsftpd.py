@@ -18,6 +18,7 @@ import re
 from linter.facts import AnonymousAccess, Fact, Listener, Setting, TlsPolicy
 from linter.knowledge import is_reference
 from linter.model import Origin, SourceFile
+from linter.formats._text import TEMPLATE_LINE
 
 PRODUCT = "vsftpd"
 
@@ -62,7 +63,6 @@ NUMERIC_KEYS = frozenset({
 })
 _TRUE = frozenset({"yes", "true", "1"})
 _FALSE = frozenset({"no", "false", "0"})
-_TEMPLATE_LINE = re.compile(r"^\s*(\{%.*%\}|\{#.*#\}|<%.*%>)\s*$")
 _TRAILING_COMMENT = re.compile(r"\s+#.*$")
 _WRITE_KEYS = ("anon_upload_enable", "anon_mkdir_write_enable", "anon_other_write_enable")
 # TLS version switches in the order of the versions they control; each list holds the spellings
@@ -105,7 +105,7 @@ def parse(source: SourceFile) -> dict[str, Option]:
     options: dict[str, Option] = {}
     for number, line in enumerate(source.lines, 1):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#") or _TEMPLATE_LINE.match(line):
+        if not stripped or stripped.startswith("#") or TEMPLATE_LINE.match(line):
             continue
         if "=" not in stripped:
             continue  # vsftpd would refuse to start; nothing to learn from the line

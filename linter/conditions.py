@@ -12,7 +12,6 @@ Compilation happens once per rule; evaluation never touches YAML again.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Callable
 
 from linter.knowledge import parse_bool
@@ -22,6 +21,7 @@ Check = Callable[[Any], bool]
 OPERATORS = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "contains", "contains_any", "exists", "matches")
 COMBINATORS = ("all", "any", "not", "predicate")
 MAX_MATCH_CHARS = 4096
+MATCH_TIMEOUT = 0.05  # seconds for one regular-expression search
 
 
 class ConditionError(ValueError):
@@ -84,14 +84,39 @@ def _value_check(spec: Any, path: str) -> Check:
         elif op == "exists":
             checks.append(lambda v, a=bool(arg): (v is not None and v != () and v != "") is a)
         elif op == "matches":
-            try:
-                pattern = re.compile(str(arg), re.IGNORECASE)
-            except re.error as exc:
-                raise ConditionError(where, f"bad regular expression: {exc}") from None
-            checks.append(lambda v, p=pattern: isinstance(v, str) and p.search(v[:MAX_MATCH_CHARS]) is not None)
+            checks.append(_matcher(str(arg), where))
         else:
             raise ConditionError(where, f"unknown operator (use one of {', '.join(OPERATORS)})")
     return lambda v: all(c(v) for c in checks)
+
+
+class PatternTimeout(Exception):
+    """A rule's regular expression ran past its time bound on one value."""
+
+    def __init__(self, pattern: str):
+        super().__init__(pattern)
+        self.pattern = pattern
+
+
+def _matcher(source: str, where: str) -> Check:
+    """A case-insensitive search with a time bound. Rule files may come from users, and a pattern
+    such as `(a+)+$` backtracks for hours on a short value; the `regex` engine stops it instead."""
+    import regex  # deferred: only rules that use `matches` pay for the import
+
+    try:
+        pattern = regex.compile(source, regex.IGNORECASE)
+    except regex.error as exc:
+        raise ConditionError(where, f"bad regular expression: {exc}") from None
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, str):
+            return False
+        try:
+            return pattern.search(value[:MAX_MATCH_CHARS], timeout=MATCH_TIMEOUT) is not None
+        except TimeoutError:
+            raise PatternTimeout(source) from None
+
+    return check
 
 
 def compile_condition(spec: Any, path: str, fields: tuple[str, ...] | None = None) -> Callable[[Any], bool]:

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from linter import formats
 from linter.discover import Candidate, Discovery, discover
+from linter.conditions import PatternTimeout
 from linter.facts import Fact
 from linter.model import Finding, Origin, ParseError, Severity, SourceFile
 from linter.rules import Rule
@@ -223,7 +224,14 @@ def evaluate(rules: dict[str, Rule], facts: list[Fact]) -> list[Finding]:
         if rule.fact is None:
             continue
         for fact in by_kind.get(rule.fact, ()):
-            if not rule.where(fact):
+            try:
+                if not rule.where(fact):
+                    continue
+            except PatternTimeout as exc:
+                findings.append(_tool_finding(
+                    "PG006", Severity.LOW,
+                    f"rule {rule.id}'s pattern {exc.pattern!r} took too long on this file and was "
+                    "treated as no match; simplify the rule's regular expression", fact.origin))
                 continue
             related: list[Fact] = []
             if rule.related is not None:

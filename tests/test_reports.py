@@ -87,3 +87,12 @@ def test_mask_catches_password_assignments_no_reader_knew():
     assert mask('"PostgreSQL": {"Password": "pgpass99"}') == '"PostgreSQL": {"Password": "p*****"}'
     assert mask("POSTGRES_PASSWORD: ${DB_PASS}") == "POSTGRES_PASSWORD: ${DB_PASS}"
     assert mask("guest ok = yes") == "guest ok = yes"
+
+
+def test_text_report_cannot_be_forged_by_file_names_or_values(tmp_path, rules):
+    folder = tmp_path / "evil"
+    folder.mkdir()
+    (folder / "smb\n::error file=x::forged.conf").write_text("[sc\x1b[2Jans]\nguest ok = yes\n")
+    out = render("text", scan([str(folder)], rules, root=str(folder)))
+    assert "\n::error" not in out and "\x1b" not in out
+    assert "smb\\x0a::error" in out and "\\x1b[2J" in out

@@ -25,6 +25,9 @@ from linter.secrets import mask
 from linter.suppress import apply_waivers
 
 _TEMPLATE = re.compile(r"\{(\w+)\}")
+SNIPPET_CHARS = 500
+SNIPPET_WINDOW = 4096
+MESSAGE_CHARS = 2000  # a message quotes values from the file; a huge value must not flood a report
 
 
 @dataclass
@@ -212,7 +215,8 @@ def _render(template: str, fact: Fact, related: list[Fact]) -> str:
             return ", ".join(str(x) for x in found)
         return "" if found is None else str(found)
 
-    return _TEMPLATE.sub(value, template)
+    text = _TEMPLATE.sub(value, template)
+    return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 1] + "…"
 
 
 def evaluate(rules: dict[str, Rule], facts: list[Fact]) -> list[Finding]:
@@ -291,9 +295,12 @@ def scan(paths: list[str], rules: dict[str, Rule], root: str | None = None,
     finished = []
     for f in findings:
         rule = rules[f.rule_id]
-        snippet = mask(texts.get(f.origin.path, [""] * f.origin.line)[f.origin.line - 1].strip()
-                       if f.origin.line <= len(texts.get(f.origin.path, [])) else "", f.secrets)
-        finished.append(replace(f, message=mask(f.message, f.secrets), snippet=snippet[:500],
+        lines = texts.get(f.origin.path, [])
+        line = lines[f.origin.line - 1].strip() if 0 < f.origin.line <= len(lines) else ""
+        # Mask a window wider than what is shown, so a secret that straddles the cut is still
+        # recognised whole; never run the masker over a multi-megabyte line.
+        snippet = mask(line[:SNIPPET_WINDOW], f.secrets)[:SNIPPET_CHARS]
+        finished.append(replace(f, message=mask(f.message, f.secrets), snippet=snippet,
                                 title=rule.title, rule_class=rule.rule_class))
     finished.sort(key=lambda f: f.sort_key)
     return ScanResult(discovery.root, sorted(scanned, key=lambda s: s.relpath), finished, facts, rules)

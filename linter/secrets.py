@@ -10,7 +10,9 @@ import re
 
 _KEYWORDS = r"(?:password|passwd|passphrase|pass|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?|registered[_-]?users|client[_-]?secret|auth)"
 _ASSIGNMENT = re.compile(
-    r"(?P<key>[\w.-]*" + _KEYWORDS + r"[\w.-]*['\"]?\s*[=:]\s*)(?P<quote>['\"]?)(?P<value>[^\s'\",;}{]+)",
+    # Bounded repetitions keep this linear: on a 2 MB line of word characters an unbounded
+    # `[\w.-]*` before the keyword backtracks quadratically.
+    r"(?P<key>[\w.-]{0,64}" + _KEYWORDS + r"[\w.-]{0,64}['\"]?[ \t]{0,16}[=:][ \t]{0,16})(?P<quote>['\"]?)(?P<value>[^\s'\",;}{]{1,512})",
     re.IGNORECASE,
 )
 _NOT_SECRET = frozenset({"yes", "no", "true", "false", "on", "off", "none", "null", "required", "=", ":"})

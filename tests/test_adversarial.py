@@ -1,0 +1,109 @@
+"""An adversarial corpus, one attack per file, each with its expected outcome. The corpus is built
+at test time (a 100 MB file does not belong in a repository) and scanned as one tree: every file
+must be accounted for, the scan must finish in bounded time, and nothing may be executed."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from linter.engine import scan
+
+
+def billion_laughs() -> str:
+    text = 'services:\n  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    previous = "a"
+    for i in range(1, 10):
+        text += f"  x{i}: &x{i} [" + ",".join([f"*{previous}"] * 9) + "]\n"
+        previous = f"x{i}"
+    return text
+
+
+# name -> (relative path, content or None for a special case, expected rule ids for that path)
+ATTACKS: dict[str, tuple[str, object, set[str]]] = {
+    "yaml billion laughs": ("bomb/docker-compose.yml", billion_laughs(), {"PG001"}),
+    "yaml python object tag": ("pytag/docker-compose.yml",
+                               "services:\n  a:\n    image: !!python/object/apply:os.system ['touch PWNED']\n", set()),
+    "yaml 10000-deep nesting": ("deepyaml/compose.yml", "services: " + "[" * 10000 + "]" * 10000 + "\n", {"PG001"}),
+    "json 10000-deep nesting": ("deepjson/orthanc.json", '{"DicomAet": ' + "[" * 10000 + "]" * 10000 + "}", {"PG001"}),
+    "nginx 10000-deep blocks": ("deepnginx/nginx.conf", "http {" * 10000 + "}" * 10000, {"PG001"}),
+    "apache 10000-deep containers": ("deepapache/httpd.conf", "<IfModule x>\n" * 10000 + "</IfModule>\n" * 10000, {"PG001"}),
+    "proftpd 10000-deep sections": ("deepproftpd/proftpd.conf", "<Global>\n" * 10000 + "</Global>\n" * 10000, {"PG001"}),
+    "binary under a config name": ("binary/smb.conf", b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4, {"PG002"}),
+    "invalid utf-8": ("latin1/smb.conf", b"[scans]\n; R\xe9ception\n guest ok = yes\n", {"PG001", "PG104", "PG201"}),
+    "utf-16 with bom": ("utf16/smb.conf", "[scans]\n guest ok = yes\n".encode("utf-16"), {"PG104", "PG201"}),
+    "crlf line ends": ("crlf/vsftpd.conf", b"anonymous_enable=YES\r\nlisten=YES\r\n", {"PG202"}),
+    "newline in file name": ("names/smb\nforged.conf", "[scans]\n guest ok = yes\n", {"PG104", "PG201"}),
+    "shell characters in file name": ("names/smb$(touch PWNED);`id`.conf", "[scans]\n guest ok = yes\n", {"PG104", "PG201"}),
+    "jinja sandbox escape in a template": (
+        "jinja/smb.conf.j2",
+        "[scans]\n guest ok = {{ ''.__class__.__mro__[1].__subclasses__() }}\n{% for x in range(10**9) %}{% endfor %}\n",
+        {"PG104"}),
+    "5 MB value on one line": ("longline/vsftpd.conf", "anonymous_enable=" + "Y" * 5_000_000 + "\n", set()),
+    # a 2 MB value on the line a finding points at: the snippet and masking stay bounded
+    "2 MB value on the reported line": ("bigjson/orthanc.json",
+                                        '{"RemoteAccessAllowed": false, "Name": "' + "x" * 2_000_000 + '"}', {"PG206"}),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("adversarial")
+    for path, content, _ in ATTACKS.values():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    huge = root / "huge" / "smb.conf"  # 100 MB, sparse on disk
+    huge.parent.mkdir()
+    with open(huge, "wb") as handle:
+        handle.truncate(100 * 1024 * 1024)
+    (root / "links").mkdir()
+    os.symlink(root / "links", root / "links" / "loop")
+    os.symlink("/etc/passwd", root / "links" / "smb.conf")
+    many = root / "many"
+    many.mkdir()
+    for i in range(2000):
+        (many / f"share{i}.exports").write_text(f"/srv/{i} 10.0.{i // 250}.{i % 250}(ro)\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def result(corpus):
+    from linter.rules import load_rules
+
+    started = time.perf_counter()
+    outcome = scan([str(corpus)], load_rules(), root=str(corpus))
+    outcome.elapsed = time.perf_counter() - started
+    return outcome
+
+
+def test_the_whole_corpus_scans_in_bounded_time(result):
+    assert result.elapsed < 60, f"adversarial corpus took {result.elapsed:.1f}s"
+
+
+@pytest.mark.parametrize("name", sorted(ATTACKS))
+def test_each_attack_has_its_expected_outcome(name, result):
+    path, _, expected = ATTACKS[name]
+    found = {f.rule_id for f in result.findings if f.origin.path == path}
+    assert found == expected, f"{name}: {sorted(found)}"
+    assert not any(f.rule_id == "PG005" for f in result.findings)
+
+
+def test_special_files_are_noted_not_followed(result):
+    notes = {(f.rule_id, f.origin.path) for f in result.findings}
+    assert ("PG002", "huge/smb.conf") in notes
+    assert ("PG002", "links/smb.conf") in notes  # a link to /etc/passwd is not read
+    assert not any("passwd" in f.snippet or "root:" in f.snippet for f in result.findings)
+
+
+def test_thousands_of_files_in_one_directory_are_all_read(result):
+    assert sum(1 for s in result.files if s.relpath.startswith("many/")) == 2000
+
+
+def test_nothing_was_executed(corpus):
+    assert not list(corpus.rglob("PWNED")) and not Path("PWNED").exists()

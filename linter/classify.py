@@ -14,7 +14,7 @@ TEMPLATE_SUFFIXES = (
     ".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".erb", ".in", ".dist",
     ".example", ".sample", ".default", ".orig",
 )
-SNIFF_SUFFIXES = (".conf", ".cfg", ".json", ".yml", ".yaml", ".cnf", ".ini", "")
+SNIFF_SUFFIXES = (".conf", ".cfg", ".json", ".yml", ".yaml", ".cnf", ".ini", ".mysql", ".sqlite", ".postgres", ".mariadb", ".dbase", "")
 SNIFF_BYTES = 65536
 
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$|^[\w.-]+\.compose\.ya?ml$")
@@ -62,6 +62,8 @@ def classify_by_name(relpath: str) -> str | None:
         return "netatalk"
     if name == "dcmqrscp.cfg":
         return "dcmtk"
+    if name in ("dgatesop.lst", "acrnema.map"):
+        return "conquest"
     if name.startswith("ddclient") and name.endswith(".conf"):
         return "ddclient"
     if name.startswith("inadyn") and name.endswith(".conf"):
@@ -102,6 +104,7 @@ _SNIFFERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("inadyn", re.compile(r"(?m)^\s*(provider|custom)\s+[\w.:@-]+\s*\{")),
     ("miniupnpd", re.compile(r"(?m)^\s*(ext_ifname|enable_natpmp|secure_mode|enable_upnp)\s*=")),
     ("dcmtk", re.compile(r"(?m)^\s*NetworkTCPPort\s*=[\s\S]*AETable")),
+    ("conquest", re.compile(r"(?im)^\s*\[sscscp\]\s*$[\s\S]*^\s*(MyACRNema|TCPPort)\s*=")),
     ("nginx", re.compile(r"(?m)^\s*server\s*\{[\s\S]*?^\s*(listen|server_name|location)\b")),
     ("apache", re.compile(r"(?im)^\s*(<VirtualHost\s|Listen\s+[\d\[]|SSLProtocol\s|ProxyPass\s)")),
     ("netatalk", re.compile(r"(?im)^\s*uam\s*list\s*=|^\s*\[Global\][\s\S]*^\s*afp\s")),

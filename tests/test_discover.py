@@ -17,7 +17,8 @@ from linter.engine import scan
     ("etc/proftpd/tls.conf", "proftpd"), ("etc/pure-ftpd/conf/NoAnonymous", "pureftpd_dir"),
     ("etc/exports", "nfs"), ("etc/exports.d/dicom.exports", "nfs"), ("afp.conf", "netatalk"),
     ("orthanc.json", "orthanc"), ("etc/orthanc/credentials.json", "orthanc"),
-    ("dcmqrscp.cfg", "dcmtk"), ("ddclient.conf", "ddclient"), ("inadyn.conf", "inadyn"),
+    ("dcmqrscp.cfg", "dcmtk"), ("etc/conquest-dicom-server/dgatesop.lst", "conquest"), ("acrnema.map", "conquest"),
+    ("ddclient.conf", "ddclient"), ("inadyn.conf", "inadyn"),
     ("etc/miniupnpd/miniupnpd.conf", "miniupnpd"), ("docker-compose.yml", "compose"),
     ("compose.prod.yaml", "compose"), ("docker-compose.override.yml", "compose"),
     ("etc/nginx/sites-available/default", "nginx"), ("etc/apache2/ports.conf", "apache"),
@@ -34,6 +35,8 @@ def test_classify_by_name(path, fmt):
     ("stack.yml", "version: '3'\nservices:\n  web:\n    image: nginx\n", "compose"),
     ("viewer.conf", "server {\n  listen 80;\n  location / { proxy_pass http://pacs:8042; }\n}\n", "nginx"),
     ("site.conf", "<VirtualHost *:80>\n ProxyPass / http://localhost:8042/\n</VirtualHost>\n", "apache"),
+    ("dicom.ini", "[sscscp]\nMyACRNema = CONQUESTSRV1\nTCPPort = 5678\n", "conquest"),
+    ("dicom.ini.mysql", "[sscscp]\nMyACRNema = CONQUESTSRV1\n", "conquest"),
     ("playbook.yml", "- hosts: all\n  tasks: []\n", None),
     ("settings.json", '{"theme": "dark"}', None),
 ])

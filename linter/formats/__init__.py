@@ -37,6 +37,7 @@ FORMATS: dict[str, Format] = {
     "netatalk": Format("linter.formats.netatalk", "Netatalk afp.conf"),
     "orthanc": Format("linter.formats.orthanc", "Orthanc JSON configuration", group=True),
     "dcmtk": Format("linter.formats.dcmtk", "DCMTK dcmqrscp.cfg"),
+    "conquest": Format("linter.formats.conquest", "Conquest dicom.ini / dgatesop.lst / acrnema.map", group=True),
     "ddclient": Format("linter.formats.ddclient", "ddclient.conf"),
     "inadyn": Format("linter.formats.inadyn", "inadyn.conf"),
     "miniupnpd": Format("linter.formats.miniupnpd", "miniupnpd.conf"),

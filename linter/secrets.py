@@ -12,7 +12,7 @@ _KEYWORDS = r"(?:password|passwd|passphrase|pass|pwd|secret|token|api[_-]?key|pr
 _ASSIGNMENT = re.compile(
     # Bounded repetitions keep this linear: on a 2 MB line of word characters an unbounded
     # `[\w.-]*` before the keyword backtracks quadratically.
-    r"(?P<key>[\w.-]{0,64}" + _KEYWORDS + r"[\w.-]{0,64}['\"]?[ \t]{0,16}[=:][ \t]{0,16})(?P<quote>['\"]?)(?P<value>[^\s'\",;}{]{1,512})",
+    r"(?P<key>[\w.-]{0,64}" + _KEYWORDS + r"[\w.-]{0,64}['\"]?[ \t]{0,16}[=:][ \t]{0,16})(?P<quote>['\"`]?)(?P<value>[^\s'\"`,;}{]{1,512})",
     re.IGNORECASE,
 )
 _NOT_SECRET = frozenset({"yes", "no", "true", "false", "on", "off", "none", "null", "required", "=", ":"})
@@ -26,7 +26,8 @@ def mask(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
     if not text:
         return text
     for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
-        text = text.replace(secret, mask_value(secret))
+        # whole values only: the secret `postgres` must not turn `postgres_index-db` into noise
+        text = re.sub(r"(?<![\w-])" + re.escape(secret) + r"(?![\w-])", mask_value(secret), text)
 
     def _replace(match: re.Match) -> str:
         value = match.group("value")

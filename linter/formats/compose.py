@@ -20,7 +20,21 @@ publishing: ignored), `network_mode: host`, `environment` (mapping or `KEY=value
 `KEY` or a null value passes the shell's variable through: unknown), `env_file` (string, list,
 or `path`/`required` entries; `environment` wins over env files, a later file over an earlier
 one), `volumes` (short and long syntax, for Orthanc configuration mounts), `command`,
-`secrets`.
+`entrypoint`, `secrets` (short and long syntax; the top-level `secrets:` map gives their files),
+`extends` of a service of the same file (merged as Compose merges: sequences concatenated,
+mounts by container path, mappings key by key, `!reset`/`!override`); `profiles` do not matter
+(a profiled service is still deployed by whoever enables the profile).
+
+Orthanc containers: the configuration Orthanc reads is found where the image reads it. jodogne
+images run `Orthanc /etc/orthanc/` unless `command:` names another path (the Orthanc Book hands
+the files over as Docker secrets with `command: /run/secrets/`); orthancteam/osimis images merge
+/etc/orthanc/*.json and /run/secrets/*.json. Bind mounts and secrets landing there are read (and
+claimed, so the Orthanc reader does not judge them a second time out of context). A mount whose
+content is not in the scanned tree (missing file, named volume, external secret, unresolved
+variable) makes the configuration unknown: only facts decided by what is visible are kept. A
+service built locally (`build:`) that sets `ORTHANC__*` variables is built on the orthancteam
+image (those variables mean nothing to anything else); its Dockerfile may add files, so it is
+read the same way as an unknown configuration.
 
 Exposure of a published port: no host IP, `0.0.0.0` or `::` is every interface ("all"); a
 loopback or non-global address (RFC 1918 LAN, link-local, CGNAT/VPN ranges) is "local", as the
@@ -36,9 +50,11 @@ SFTP, ...): a web shop on port 80 is not a PACS exposure. The Listener's `produc
 (the publisher); the image's product is in the detail and on the other facts.
 
 Secrets in `environment`: variables named like a secret (`*PASSWORD*`, `*PASS`, `*SECRET*`,
-`*TOKEN*`, `*_KEY`, not `*_FILE`, `*_PATH`, ...) become Credential facts, the user taken from the
-sibling `*_USER` variable; values that name a Docker secret or another variable are references.
-A secret whose value comes from `.env` or an env file is reported where it is written.
+`*TOKEN*`, `*_KEY`, not `*_FILE`, `*_PATH`, `*_LIFETIME`, `*_VALIDITY`, ...) become Credential
+facts, the user taken from the sibling `*_USER` variable; values that name a Docker secret or
+another variable are references, and a short number under a token/key name (`*_TOKEN_MAX_USES=10`)
+is a setting. A secret whose value comes from `.env` or an env file is reported where it is
+written; the advice to use `<VAR>_FILE` is only given for images whose entrypoint reads it.
 """
 from __future__ import annotations
 
@@ -404,7 +420,8 @@ _PRODUCTS: tuple[tuple[re.Pattern[str], Product], ...] = (
      Product("dcm4chee", "dcm4chee database", dcm4chee.DB_PORTS, True)),
     (re.compile(r"^dcm4che/keycloak"), Product("keycloak", "dcm4che Keycloak", dcm4chee.KEYCLOAK_PORTS, True)),
     (re.compile(r"^dcm4che/"), Product("dcm4chee", "dcm4che", {}, True)),
-    (re.compile(r"^ohif/"), Product("ohif", "OHIF viewer", {80: ("http", "OHIF viewer"), 3000: ("http", "OHIF viewer")}, True)),
+    (re.compile(r"^ohif/|(^|/)[^/]*ohif[^/]*$"),
+     Product("ohif", "OHIF viewer", {80: ("http", "OHIF viewer"), 3000: ("http", "OHIF viewer")}, True)),
     (re.compile(r"(^|/)[^/]*orthanc[^/]*$"), Product("orthanc", "Orthanc", _ORTHANC_PORTS, True)),
     (re.compile(r"(^|/)[^/]*(dcm4che|pacs|dicom|ohif|oviyam|weasis|conquest|meddream|dcmtk)[^/]*$"),
      Product("pacs", "PACS/DICOM software", {}, True)),
@@ -419,6 +436,8 @@ _PRODUCTS: tuple[tuple[re.Pattern[str], Product], ...] = (
     (re.compile(r"^(mysql|mariadb|bitnami/mysql|bitnami/mariadb|mysql/mysql-server)$"),
      Product("mysql", "MySQL/MariaDB", {3306: ("mysql", "MySQL")})),
 )
+
+_ORTHANC_BUILD = Product("orthanc", "Orthanc (built on the orthancteam image)", _ORTHANC_PORTS, True)
 
 # Ports whose service depends on the image: a generic web app or SSH server also uses them.
 GENERIC_PORTS = frozenset({80, 443, 8080, 8443, 5000, 5001, 22})
@@ -438,6 +457,10 @@ class ImageRef:
     tag: str | None
 
 
+_ARCH_NAMESPACES = frozenset({"amd64", "arm32v5", "arm32v6", "arm32v7", "arm64v8", "i386", "ppc64le", "s390x",
+                              "mips64le", "riscv64", "winamd64"})
+
+
 def parse_image(ref: str) -> ImageRef:
     text = ref.strip()
     base = text.split("@", 1)[0]
@@ -451,6 +474,8 @@ def parse_image(ref: str) -> ImageRef:
         parts = parts[1:]
     if len(parts) > 1 and parts[0] == "library":
         parts = parts[1:]
+    if len(parts) == 2 and parts[0].lower() in _ARCH_NAMESPACES:
+        parts = parts[1:]  # Docker Hub's per-architecture copies of the official images
     return ImageRef(text, "/".join(parts).lower(), tag)
 
 
@@ -605,7 +630,11 @@ class Service:
     network_origin: Origin | None = None
     volumes: list[Volume] = field(default_factory=list)
     secrets: set[str] = field(default_factory=set)
+    secret_mounts: list[tuple[str, str, Origin]] = field(default_factory=list)  # (secret name, path in container)
     command: list[tuple[str, Origin]] = field(default_factory=list)
+    command_args: list[str] | None = None  # `command:` alone (None: the image's CMD)
+    entrypoint_set: bool = False
+    orthanc_build: bool = False  # built locally, configured with the orthancteam images' variables
     scalars: dict[str, YNode] = field(default_factory=dict)
 
 
@@ -620,6 +649,75 @@ def _load(ctx, target: str, base: SourceFile, fmt: str) -> SourceFile | None:
     return ctx.load(target, base, fmt)
 
 
+# `extends`: keys merged as Compose merges a service with the one it extends. Sequences are
+# concatenated (the mounts by container path, the later one winning); mappings merge key by key;
+# anything else is replaced; `!reset` removes the inherited value, `!override` replaces it whole.
+_MOUNT_SEQUENCES = frozenset({"volumes", "secrets", "configs"})
+
+
+def _mount_target(item: YNode) -> str | None:
+    if item.kind == "scalar" and item.value:
+        parts = item.value.split(":")
+        return parts[1] if len(parts) > 1 else ("/run/secrets/" + parts[0])
+    if item.kind == "map":
+        target = item.get("target") or item.get("source")
+        return target.text if target is not None else None
+    return None
+
+
+def _env_key(item: YNode) -> str | None:
+    return item.value.partition("=")[0].strip() if item.kind == "scalar" and item.value else None
+
+
+def _merge_service(base: YNode, over: YNode) -> YNode:
+    merged: dict[str, YNode] = {k: v for k, v in base.value.items() if k != "extends"}
+    for key, value in over.value.items():
+        old = merged.get(key)
+        if key == "extends":
+            continue
+        if value.tag == "!reset":
+            merged.pop(key, None)
+        elif old is None or value.tag == "!override":
+            merged[key] = value
+        elif old.kind == "map" and value.kind == "map":
+            merged[key] = _merge_service(old, value)
+        elif old.kind == "seq" and value.kind == "seq":
+            if key in _MOUNT_SEQUENCES:
+                targets = {_mount_target(i) for i in value.value} - {None}
+                items = [i for i in old.value if _mount_target(i) not in targets] + list(value.value)
+            elif key == "environment":
+                names = {_env_key(i) for i in value.value} - {None}
+                items = [i for i in old.value if _env_key(i) not in names] + list(value.value)
+            else:
+                items = list(old.value) + list(value.value)
+            node = YNode("seq", items, value.line, value.column, value.tag)
+            node.key_line, node.key_column = value.key_line, value.key_column
+            merged[key] = node
+        else:
+            merged[key] = value
+    node = YNode("map", merged, over.line, over.column, over.tag)
+    node.key_line, node.key_column = over.key_line, over.key_column
+    return node
+
+
+def _extended(body: YNode, services: dict[str, YNode], depth: int) -> YNode:
+    """The service as Compose runs it when it `extends` another service of the same file (one in
+    another file is left out: its lines belong to that file)."""
+    ext = body.get("extends")
+    if ext is None or depth > 10:
+        return body
+    if ext.kind == "scalar":
+        base_name = ext.value
+    elif ext.kind == "map" and ext.get("file") is None and ext.get("service") is not None:
+        base_name = ext.get("service").text
+    else:
+        return body
+    base = services.get(base_name or "")
+    if base is None or base.kind != "map" or base is body:
+        return body
+    return _merge_service(_extended(base, services, depth + 1), body)
+
+
 class _Reader:
     def __init__(self, source: SourceFile, ctx):
         self.source = source
@@ -632,6 +730,7 @@ class _Reader:
                 self.dotenv = parse_dotenv(loaded)
         self.interp = Interpolator(self.dotenv)
         self.top_secrets: set[str] = set()
+        self.secret_files: dict[str, str | None] = {}  # top-level secret -> its `file:` (None: not a file)
 
     def origin(self, node: YNode, key: bool = False) -> Origin:
         if key:
@@ -661,6 +760,9 @@ class _Reader:
         secrets = root.get("secrets")
         if secrets is not None and secrets.kind == "map":
             self.top_secrets = set(secrets.value)
+            for name, spec in secrets.value.items():
+                file_node = spec.get("file") if spec.kind == "map" else None
+                self.secret_files[name] = self.expand(file_node)[0] if file_node is not None else None
         result = []
         for name, body in node.value.items():
             if name.startswith("x-") or (node is root and body.kind != "map"):
@@ -669,7 +771,7 @@ class _Reader:
                 continue
             if body.kind != "map":
                 raise ParseError(f"service `{name}` must be a mapping", body.line, body.column)
-            result.append(self.service(name, body))
+            result.append(self.service(name, _extended(body, node.value, 0)))
         return result
 
     def service(self, name: str, body: YNode) -> Service:
@@ -687,6 +789,12 @@ class _Reader:
             if child.kind == "scalar":
                 svc.scalars[key] = child
         self.environment(svc, body)
+        if (not svc.image and body.get("build") is not None
+                and any(k.startswith(("ORTHANC__", "ORTHANC_JSON")) for k in svc.env)):
+            # `ORTHANC__*` variables only mean something to the orthancteam/osimis startup script:
+            # the Dockerfile builds on that image (orthanc-setup-samples do exactly this)
+            svc.orthanc_build = True
+            svc.product = _ORTHANC_BUILD
         mode = body.get("network_mode")
         if mode is not None and mode.kind == "scalar":
             svc.network_mode, _ = self.interp.expand(mode.value)
@@ -697,8 +805,15 @@ class _Reader:
         for item in (body.get("secrets").items() if body.get("secrets") is not None else []):
             if item.kind == "scalar" and item.value:
                 svc.secrets.add(item.value)
+                svc.secret_mounts.append((item.value, f"/run/secrets/{item.value}", self.origin(item)))
             elif item.kind == "map" and item.get("source") is not None and item.get("source").kind == "scalar":
-                svc.secrets.add(item.get("source").value or "")
+                source = item.get("source").value or ""
+                svc.secrets.add(source)
+                target, _ = self.expand(item.get("target"))
+                target = target or source
+                if not target.startswith("/"):
+                    target = f"/run/secrets/{target}"
+                svc.secret_mounts.append((source, target, self.origin(item)))
         self.command(svc, body)
         return svc
 
@@ -811,39 +926,49 @@ class _Reader:
         for item in node.items():
             origin = self.origin(item)
             if item.kind == "scalar" and item.value:
-                text, _ = self.interp.expand(item.value)
+                # unresolved variables stay visible (`_UNKNOWN`): a mount whose source is unknown
+                # still tells that something replaces the image's files at its target
+                text, _ = self.interp.expand(item.value, placeholder=_UNKNOWN)
                 if not text:
                     continue
                 parts = text.split(":")
-                if len(parts) < 2:
+                if len(parts) < 2 or _UNKNOWN in parts[1]:
                     continue
                 src, dst = parts[0], parts[1]
-                bind = src.startswith((".", "/", "~")) or "/" in src
+                bind = _UNKNOWN not in src and (src.startswith((".", "/", "~")) or "/" in src)
                 svc.volumes.append(Volume(src, dst, origin, bind))
             elif item.kind == "map":
-                src, _ = self.expand(item.get("source"))
+                src, _ = self.interp.expand((item.get("source").text if item.get("source") is not None else None),
+                                            placeholder=_UNKNOWN)
                 dst, _ = self.expand(item.get("target"))
                 kind, _ = self.expand(item.get("type"))
                 if src and dst:
-                    svc.volumes.append(Volume(src, dst, origin, (kind or "volume") == "bind"))
+                    bind = (kind or "volume") == "bind" and _UNKNOWN not in src
+                    svc.volumes.append(Volume(src, dst, origin, bind))
 
     def command(self, svc: Service, body: YNode) -> None:
         for key in ("command", "entrypoint"):
             node = body.get(key)
             if node is None:
                 continue
+            tokens: list[tuple[str, Origin]] = []
             if node.kind == "scalar" and node.value:
                 text, _ = self.interp.expand(node.value, placeholder=_UNKNOWN)
                 try:
-                    tokens = shlex.split(text or "")
+                    words = shlex.split(text or "")
                 except ValueError:
-                    tokens = (text or "").split()
-                svc.command += [(t, self.origin(node, key=True)) for t in tokens]
+                    words = (text or "").split()
+                tokens = [(t, self.origin(node, key=True)) for t in words]
             elif node.kind == "seq":
                 for item in node.value:
                     if item.kind == "scalar" and item.value is not None:
                         text, _ = self.interp.expand(item.value, placeholder=_UNKNOWN)
-                        svc.command.append((text or "", self.origin(item)))
+                        tokens.append((text or "", self.origin(item)))
+            svc.command += tokens
+            if key == "command" and (node.kind == "seq" or (node.kind == "scalar" and node.value is not None)):
+                svc.command_args = [t for t, _ in tokens]
+            elif key == "entrypoint" and (node.kind == "seq" or (node.kind == "scalar" and node.value is not None)):
+                svc.entrypoint_set = True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -857,6 +982,7 @@ _NOT_SECRET_LAST = frozenset({
     "COUNT", "PROVIDER", "REQUIRED", "ROTATION", "PERIOD", "INTERVAL", "RESET", "HINT", "CHANGE", "REGEX",
     "PATTERN", "PREFIX", "SUFFIX", "BYPASS", "HASH", "HASHING", "ITERATIONS", "ENDPOINT", "LOGIN", "AGE",
     "VERIFY", "CHECK", "STRENGTH", "MIN", "MAX", "SALT_ROUNDS", "ROUNDS", "SCOPE", "AUDIENCE", "ISSUER",
+    "LIFETIME", "VALIDITY", "DURATION", "SECONDS", "MINUTES", "HOURS", "DAYS", "EXPIRE", "LEEWAY", "VERSION",
 })
 _LITERAL_SECRET_KEYS = frozenset({"LDAP_ROOTPASS", "LDAP_CONFIGPASS", "ORTHANC__REGISTERED_USERS", "AC_REGISTERED_USERS"})
 _SPECIAL_KEYS = ("ALLOW_EMPTY", "RANDOM_ROOT", "RANDOM_PASSWORD", "GENERATE", "ONETIME")
@@ -874,6 +1000,12 @@ def is_secret_key(key: str) -> bool:
     if _SECRET_WORDS.search(up) or up.endswith("PASS") or up.endswith("_PWD"):
         return True
     return words[-1] == "KEY" and len(words) > 1
+
+
+# Values that tell the reader to put their own secret there.
+_PLACEHOLDER = re.compile(r"(?i)^(your|enter|insert|put|paste)[-_ ]\S*|\S*[-_ ](here|goes[-_ ]here)$|"
+                          r"^replace[-_]?(me|this|it)$|^x{4,}$|^\.{3}$|^\*{3,}$|^<[^<>]*>$|"
+                          r"^(todo|tbd|fixme|placeholder|redacted)$")
 
 
 def _credential_service(key: str, product: Product | None) -> str:
@@ -938,21 +1070,37 @@ def _credential_detail(key: str, svc: Service, strength: str, user: str | None, 
     if strength == "blank":
         return f"{subject} is empty, so the account has no protection at all"
     if strength == "default":
-        if svc.image_name.startswith("dcm4che/"):
-            owner = "dcm4chee's documented default"
-        else:
-            owner = f"the documented default of {svc.image}" if svc.image and not elsewhere else "a documented product default"
         same = user is not None and user.strip().lower() == (var.value or "").strip().lower()
         who = " (the user name is the same)" if same else (f" for user `{user}`" if user else "")
-        return f"{subject} keeps {owner}{who}; anyone who has read the manual can log in"
+        if svc.image_name.startswith("dcm4che/") and dcm4chee.DEFAULT_SECRETS.get(key.upper()) == (var.value or "").strip():
+            return f"{subject} keeps dcm4chee's documented default{who}; anyone who has read the manual can log in"
+        known = knowledge.DEFAULT_CREDENTIALS.get(((user or "").strip().lower(), (var.value or "").strip().lower()))
+        if known:
+            return (f"{subject} is a login published in product documentation ({known}); anyone who has "
+                    f"read the manual can log in")
+        return f"{subject} keeps a documented product default{who}; anyone who has read the manual can log in"
     if strength == "well-known":
         same = user is not None and (var.value or "").strip().lower() == user.strip().lower()
         return f"{subject} " + ("equals the user name" if same else
                                 "is on every list of common passwords, so it is guessed first")
     where = f"`{file}`" if elsewhere else "the compose file"
-    advice = (f"read it from a file instead (`{key}_FILE` with Compose `secrets`) or keep it out of the repository"
-              if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) else "keep it out of the repository")
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) and _reads_file_variant(svc, key):
+        advice = f"read it from a file instead (`{key}_FILE` with Compose `secrets`) or keep it out of the repository"
+    else:
+        advice = "keep it out of the repository (an untracked env file or a Docker secret)"
     return f"{subject} is written in clear in {where}; {advice}"
+
+
+# Images whose entrypoint reads `<VAR>_FILE` for their own secret variables (the official database
+# images, and the dcm4che images); for others the advice to use `_FILE` would not work.
+_FILE_VARIANT_IMAGES = re.compile(r"^(postgres|postgis/postgis|mysql|mariadb|mysql/mysql-server|mongo|"
+                                  r"bitnami/[\w.-]+|dcm4che/[\w.-]+|nextcloud|wordpress|redmine)$")
+_FILE_VARIANT_KEYS = re.compile(r"^(POSTGRES|POSTGRESQL|MYSQL|MARIADB|MONGO_INITDB|LDAP|KEYSTORE|KEY|TRUSTSTORE|"
+                                r"WORDPRESS_DB|NEXTCLOUD|REDMINE_DB)_")
+
+
+def _reads_file_variant(svc: Service, key: str) -> bool:
+    return bool(_FILE_VARIANT_IMAGES.match(svc.image_name)) and bool(_FILE_VARIANT_KEYS.match(key.upper()))
 
 
 def _registered_users(value: str) -> list[tuple[str, str]] | None:
@@ -1006,6 +1154,13 @@ def _credentials(svc: Service, path: str, all_secrets: set[str]) -> list[Fact]:
         stripped = value.strip()
         if stripped.lower() in knowledge.TRUE_WORDS | knowledge.FALSE_WORDS and not re.search(r"(PASSWORD|PASSWD|PASS)$", up):
             continue
+        if re.fullmatch(r"\d{1,6}", stripped) and not re.search(r"PASS|PWD|SECRET|PIN", up):
+            continue  # `*_TOKEN_MAX_USES=10`, `SHARE_TOKEN_TTL=3600`: a count or a duration, not a token
+        password_like = bool(re.search(r"(PASSWORD|PASSWD|PASS|PWD|PASSPHRASE)$", up)) or up in _LITERAL_SECRET_KEYS
+        if not stripped and not password_like:
+            continue  # an empty API token or client secret is a client left unconfigured, not an open account
+        if not password_like and _PLACEHOLDER.match(stripped):
+            continue  # `TOKEN=your-duckdns-token`: a client token nobody filled in opens nothing
         if stripped in all_secrets and (up.endswith("_SECRET") or up.endswith("SECRET_NAME")):
             continue  # names a Docker secret (Orthanc's `*_SECRET` indirection)
         user = _sibling_user(key, env, svc)
@@ -1062,14 +1217,20 @@ def _samba_shares(svc: Service) -> tuple[list[Fact], bool]:
                         return default
                     return None if fields[i] is None else (fields[i].strip().lower() or default)
                 readonly, guest_ok = get(3, "yes"), get(4, "yes")
-                if guest_ok == "yes":
+                users = get(5, "all")
+                # a users list becomes `valid users`, which the guest account is not on: Samba then
+                # refuses guest connections even with `guest ok = yes`
+                restricted = users is None or users.replace(" ", "") not in ("all", "")
+                if guest_ok == "yes" and not restricted:
                     guest = True
                     write = readonly == "no"
+                    how = ("sets the guest field (the fifth) to `yes`" if len(fields) > 4 and (fields[4] or "").strip()
+                           else "leaves the guest field (the fifth) at the image's default `yes`")
                     facts.append(AnonymousAccess(
                         origin=origin, product="samba", service="smb", resource=f"[{name}]", who="guest",
                         read=True, write=write,
-                        detail=(f"dperson/samba share `{value}` of service `{svc.name}` allows guests (the image's "
-                                f"default for the fifth field): anyone on the network can read it"
+                        detail=(f"dperson/samba share `{value}` of service `{svc.name}` {how} and names no users: "
+                                f"anyone on the network can read it"
                                 + (" and write to it" if write else "") + " without logging in")))
             elif len(fields) >= 2 and fields[0] and fields[0].strip() and fields[1] is not None:
                 user, secret = fields[0].strip(), fields[1]
@@ -1374,8 +1535,47 @@ def _read_service(svc: Service, reader: _Reader) -> list[Fact]:
     return facts
 
 
+_ORTHANC_DEFAULT_DIR = "/etc/orthanc"
+_SECRETS_DIR = "/run/secrets"
+
+
+def _orthanc_config_paths(svc: Service, family: str) -> tuple[list[str], bool, bool]:
+    """(paths Orthanc reads its configuration from, whether the image's own /etc/orthanc/orthanc.json
+    can be among them, whether the paths are known).
+
+    jodogne images run `Orthanc` with CMD `/etc/orthanc/`: a `command:` replaces that argument (the
+    Orthanc Book's compose example passes `/run/secrets/` and hands the files over as secrets); a
+    command without a path starts Orthanc with no configuration file. orthancteam/osimis images read
+    /etc/orthanc/*.json and /run/secrets/*.json (orthanc-builder generateConfiguration.py)."""
+    if family == "orthancteam":
+        return [_ORTHANC_DEFAULT_DIR, _SECRETS_DIR], True, not svc.entrypoint_set
+    if svc.entrypoint_set:
+        return [], False, False
+    if svc.command_args is None:
+        return [_ORTHANC_DEFAULT_DIR], True, True
+    paths = [a for a in svc.command_args if a and not a.startswith("-")]
+    if any(_UNKNOWN in a for a in paths):
+        return [], False, False
+    paths = [PurePosixPath(a).as_posix().rstrip("/") or "/" for a in paths]
+    builtin = any(p in (_ORTHANC_DEFAULT_DIR, f"{_ORTHANC_DEFAULT_DIR}/orthanc.json") for p in paths)
+    return paths, builtin, True
+
+
+def _config_target(target: str, paths: list[str]) -> str | None:
+    """How a container path relates to the configuration paths: "dir" (it is a configuration folder),
+    "file" (a JSON file Orthanc reads), or None."""
+    target = PurePosixPath(target).as_posix().rstrip("/") or "/"
+    for path in paths:
+        if target == path:
+            return "file" if path.lower().endswith(".json") else "dir"
+        if PurePosixPath(target).parent.as_posix() == path and target.lower().endswith(".json"):
+            return "file"
+    return None
+
+
 def _orthanc(svc: Service, reader: _Reader, published: dict[int, "dcm4chee.Exposure"]) -> list[Fact]:
-    if not svc.image:
+    image = svc.image or ("orthancteam/orthanc" if svc.orthanc_build else "")
+    if not image:
         return []
     try:
         from linter.formats import orthanc as orthanc_reader
@@ -1384,24 +1584,35 @@ def _orthanc(svc: Service, reader: _Reader, published: dict[int, "dcm4chee.Expos
         container_facts = orthanc_reader.container_facts
     except (ImportError, AttributeError):
         return []
-    raw = svc.image.lower()
-    if not any(svc.image_name.startswith(p) or raw.startswith(p) for p in prefixes):
+    raw = image.lower()
+    if not svc.orthanc_build and not any(svc.image_name.startswith(p) or raw.startswith(p) for p in prefixes):
         return []
+    family_of = getattr(orthanc_reader, "image_family", None)
+    family = (family_of(image) if family_of else None) or "orthancteam"
+    paths, builtin, known = _orthanc_config_paths(svc, family)
+    if svc.orthanc_build:
+        known = False  # the Dockerfile may copy configuration files into the image
     mounted: list[SourceFile] = []
     targets: dict[str, str] = {}
     ctx = reader.ctx
+
+    def add_file(loaded: SourceFile, target: str) -> None:
+        if loaded.relpath not in targets:
+            mounted.append(loaded)
+            targets[loaded.relpath] = target
+
     for volume in svc.volumes:
-        target = PurePosixPath(volume.target)
-        if not volume.bind or ctx is None:
+        kind = _config_target(volume.target, paths)
+        if kind is None:
             continue
-        if not (target.as_posix().rstrip("/") == "/etc/orthanc" or target.as_posix().startswith("/etc/orthanc/")):
-            continue
-        loaded = _load(ctx, volume.source, reader.source, "orthanc")
+        target = PurePosixPath(volume.target).as_posix().rstrip("/")
+        loaded = _load(ctx, volume.source, reader.source, "orthanc") if volume.bind else None
         if loaded is None:
+            known = False  # a named volume, or a file outside the scanned tree: its content is unknown
             continue
         if os.path.isdir(loaded.path):
-            if target.as_posix().rstrip("/") != "/etc/orthanc":
-                continue  # Orthanc reads the *.json of the folder it is given, not of subfolders
+            if kind != "dir":
+                continue
             try:
                 names = sorted(n for n in os.listdir(loaded.path) if n.lower().endswith(".json"))
             except OSError:
@@ -1409,16 +1620,24 @@ def _orthanc(svc: Service, reader: _Reader, published: dict[int, "dcm4chee.Expos
             for name in names[:64]:
                 child = ctx.load(os.path.join(loaded.path, name), None, "orthanc")
                 if child is not None and os.path.isfile(child.path):
-                    mounted.append(child)
-                    targets[child.relpath] = (target / name).as_posix()
-        elif target.suffix.lower() == ".json" or target.as_posix().rstrip("/") == "/etc/orthanc":
-            mounted.append(loaded)
-            targets[loaded.relpath] = target.as_posix()
+                    add_file(child, f"{target}/{name}")
+        elif kind == "file" or target.lower().endswith(".json"):
+            add_file(loaded, target)
+    for name, target, _ in svc.secret_mounts:
+        if _config_target(target, paths) != "file":
+            continue
+        file = reader.secret_files.get(name)
+        loaded = _load(ctx, file, reader.source, "orthanc") if file and _UNKNOWN not in file else None
+        if loaded is None or os.path.isdir(loaded.path):
+            known = False  # an external secret, or one whose file is not in the scanned tree
+            continue
+        add_file(loaded, target)
+
     environment = {k: (v.value, v.value_origin) for k, v in svc.env.items()}
     # orthancteam images read Docker secrets named like environment variables
     # (/run/secrets/ORTHANC__REGISTERED_USERS): set, value unknown.
     for name in sorted(svc.secrets):
-        if name.upper().startswith("ORTHANC") and name not in environment:
+        if name.upper().startswith("ORTHANC") and name not in environment and not name.lower().endswith(".json"):
             environment[name] = (None, svc.origin)
     for loaded in mounted:
         if hasattr(ctx, "claim"):
@@ -1427,9 +1646,10 @@ def _orthanc(svc: Service, reader: _Reader, published: dict[int, "dcm4chee.Expos
     if (svc.network_mode or "").strip().lower() == "host":
         ports.update({4242: True, 8042: True})
     try:
-        result = container_facts(svc.image, environment, mounted, svc.origin, ports, ctx, mount_targets=targets)
+        result = container_facts(image, environment, mounted, svc.origin, ports, ctx, mount_targets=targets,
+                                 builtin_config=builtin, config_known=known)
     except TypeError:
-        result = container_facts(svc.image, environment, mounted, svc.origin, ports, ctx)
+        result = container_facts(image, environment, mounted, svc.origin, ports, ctx)
     return list(result or [])
 
 

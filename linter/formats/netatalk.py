@@ -12,7 +12,8 @@ default server), `#` comment lines, `\\` continuation. `-uamlist a.so,b.so` (def
 `uams_dhx.so,uams_dhx2.so`), `-port` (548), `-ipaddr`. A file without a server line runs the
 default server. Volumes live in AppleVolumes.default, which is not read here.
 
-UAMs: `uams_guest.so` lets anyone in as the guest account (AnonymousAccess who="guest");
+UAMs: `uams_guest.so` lets anyone in as the guest account (AnonymousAccess who="guest") on every
+volume whose `valid users` (an empty list restricts nothing) admits that account;
 `uams_clrtxt.so`, `uams_passwd.so` and `uams_pam.so` take passwords in clear text (PG510 matches
 the `uam list` Setting).
 """
@@ -74,9 +75,10 @@ class Param:
 
 @dataclass
 class Section:
-    name: str
+    name: str  # lower case
     origin: Origin
     params: dict[str, Param] = field(default_factory=dict)
+    label: str = ""  # as first written, for messages
 
 
 # --- afp.conf (3.x) -------------------------------------------------------------------------
@@ -114,10 +116,11 @@ def parse_ini(source: SourceFile, ctx, sections: list[Section] | None = None, ne
         column = len(text) - len(text.lstrip()) + 1
         if stripped.startswith("["):
             end = stripped.find("]")
-            name = stripped[1:end if end > 0 else None].strip().lower()
+            label = stripped[1:end if end > 0 else None].strip()
+            name = label.lower()
             existing = next((s for s in sections if s.name == name), None)
             if existing is None:
-                existing = Section(name, Origin(source.relpath, number, column))
+                existing = Section(name, Origin(source.relpath, number, column), label=label)
                 sections.append(existing)
             else:
                 sections.remove(existing)
@@ -194,21 +197,21 @@ def _guest_volumes(sections: list[Section], guest: str) -> tuple[list[str], list
         if section.name in ("global", "homes"):
             continue
         valid = section.params.get("valid users")
-        if valid is not None:
+        if valid is not None and valid.value.strip():  # an empty list restricts nothing
             users = {u.lower() for u in re.split(r"[\s,]+", valid.value) if u}
             if templated(valid.value) or guest.lower() not in users:
                 continue
         invalid = section.params.get("invalid users")
         if invalid is not None and guest.lower() in {u.lower() for u in re.split(r"[\s,]+", invalid.value) if u}:
             continue
-        reachable.append(section.name)
+        reachable.append(section.label or section.name)
         read_only = _bool(section, "read only", False)
         rwlist = section.params.get("rwlist")
         rolist = section.params.get("rolist")
         forced_ro = rolist is not None and guest.lower() in {u.lower() for u in re.split(r"[\s,]+", rolist.value) if u}
-        rw_ok = rwlist is None or guest.lower() in {u.lower() for u in re.split(r"[\s,]+", rwlist.value) if u}
+        rw_ok = rwlist is None or not rwlist.value.strip() or guest.lower() in {u.lower() for u in re.split(r"[\s,]+", rwlist.value) if u}
         if read_only is False and rw_ok and not forced_ro:
-            writable.append(section.name)
+            writable.append(section.label or section.name)
     return reachable, writable
 
 

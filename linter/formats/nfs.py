@@ -15,6 +15,12 @@ patterns with no literal name part (`*.*`, `?*`).
 Defaults (exports(5)): `ro`, `root_squash`, `secure`, `no_all_squash`, `sec=sys` (no
 cryptographic security: the server trusts the user id the client claims), `sync`.
 
+BSD and macOS exports(5) are read too (a line is BSD when it uses an option only that grammar has,
+`-alldirs`, `-maproot=`, `-mapall=`, `-network`, `-mask`, ..., or names a second path): `path [path
+...] [-options] [host ... | -network net [-mask m]]`; read-write unless `-ro`; root is mapped to
+nobody unless `-maproot=root` (or 0), the equivalent of `no_root_squash`; no host and no
+`-network` exports to every host.
+
 Facts: an AnonymousAccess (who="any-host") at the position of every client that matches every
 host; a Setting per client and option (effective values: client options over line defaults),
 at the option that set it; one Listener (port 2049) per file with at least one export. No
@@ -77,6 +83,7 @@ class Client:
     options: dict[str, Opt] = field(default_factory=dict)  # effective, by slot or option name
     hostless: bool = False
     raw: str = ""  # the token as written
+    bsd: bool = False  # a BSD/macOS exports line: read-write unless -ro, root mapped to nobody
 
 
 @dataclass
@@ -163,12 +170,87 @@ def _apply(target: dict[str, Opt], opts: list[Opt]) -> None:
         target[slot] = opt
 
 
+# Options that only the BSD/macOS exports(5) grammar has; a line using one is read as BSD.
+_BSD_OPTIONS = frozenset({"alldirs", "maproot", "mapall", "network", "mask", "webnfs", "public", "index",
+                          "quiet", "kerb", "tls", "tlscert", "tlscertuser"})
+
+
+def _bsd_line(tokens: list[Token]) -> bool:
+    """A BSD option, or a second path (a Linux client is never a path), makes the line BSD."""
+    if len(tokens) > 1 and _unescape(tokens[1].text).startswith("/") and "(" not in tokens[1].text:
+        return True
+    return any(t.text.startswith("-") and "(" not in t.text
+               and t.text[1:].partition("=")[0].lower() in _BSD_OPTIONS for t in tokens[1:])
+
+
+def _bsd_export(tokens: list[Token], relpath: str) -> list[Export]:
+    """FreeBSD/OpenBSD/macOS: `path [path ...] [-option[=value] ...] [host | -network net [-mask m] ...]`.
+    Read-write unless `-ro`/`-o`; root is mapped to nobody unless `-maproot=root` (or 0); no host
+    and no `-network` exports to every host."""
+    paths = [tokens[0]]
+    rest = tokens[1:]
+    while rest and _unescape(rest[0].text).startswith("/"):
+        paths.append(rest.pop(0))
+    options: dict[str, Opt] = {}
+    hosts: list[tuple[str, Token]] = []
+    network: tuple[str, Token] | None = None
+    mask: str | None = None
+    i = 0
+    while i < len(rest):
+        token = rest[i]
+        text = token.text
+        origin = Origin(relpath, token.line, token.column)
+        if not text.startswith("-"):
+            hosts.append((text, token))
+            i += 1
+            continue
+        name, eq, value = text[1:].partition("=")
+        name = name.lower()
+        if name in ("network", "mask") and not eq and i + 1 < len(rest):
+            value, i = rest[i + 1].text, i + 1
+        i += 1
+        if name == "network":
+            network = (value, token)
+        elif name == "mask":
+            mask = value
+        elif name in ("ro", "o"):
+            options["access"] = Opt("ro", True, text, origin)
+        elif name == "maproot":
+            user = value.split(":", 1)[0].strip().lower()
+            squashed = "root_squash" if user not in ("root", "0") else "no_root_squash"
+            options["root"] = Opt(squashed, True, text, origin)
+        elif name == "mapall":
+            options["squash"] = Opt("all_squash", True, text, origin)
+            options["anonuid"] = Opt("anonuid", value, text, origin)
+        elif name == "sec":
+            options["sec"] = Opt("sec", value, text, origin)
+        else:
+            options[name] = Opt(name, value if eq else True, text, origin)
+    clients: list[Client] = []
+    if network is not None:
+        spec = network[0] + (f"/{mask}" if mask and "/" not in network[0] else "")
+        clients.append(Client(spec, Origin(relpath, network[1].line, network[1].column), dict(options),
+                              raw=network[1].text, bsd=True))
+    for host, token in hosts:
+        clients.append(Client(host, Origin(relpath, token.line, token.column), dict(options), raw=host, bsd=True))
+    exports = []
+    for path in paths:
+        export = Export(_unescape(path.text), Origin(relpath, path.line, path.column))
+        export.clients = [Client(c.spec, c.origin, dict(c.options), c.hostless, c.raw, True) for c in clients] or [
+            Client("", export.origin, dict(options), hostless=True, bsd=True)]
+        exports.append(export)
+    return exports
+
+
 def parse(source: SourceFile) -> list[Export]:
     exports: list[Export] = []
     for tokens in _entries(source):
         head = tokens[0]
         if head.text.startswith("-") or head.text.startswith("("):
             raise ParseError(f"an export entry must start with a path, not `{head.text}`", head.line, head.column)
+        if _bsd_line(tokens):
+            exports.extend(_bsd_export(tokens, source.relpath))
+            continue
         export = Export(_unescape(head.text), Origin(source.relpath, head.line, head.column))
         defaults: dict[str, Opt] = {}
         for token in tokens[1:]:
@@ -222,7 +304,7 @@ def _value(client: Client, slot: str) -> str:
     """Effective value of a paired option (`access` -> rw/ro, `root` -> root_squash/...)."""
     opt = client.options.get(slot)
     if opt is None:
-        return DEFAULTS.get(slot, "")
+        return "rw" if client.bsd and slot == "access" else DEFAULTS.get(slot, "")
     return _PAIRS[opt.name][1] if opt.name in _PAIRS else str(opt.value)
 
 
@@ -246,7 +328,9 @@ def _anonymous(export: Export, client: Client) -> AnonymousAccess | None:
     kerberos_only = all(f.startswith("krb5") for f in flavours)
     access = _value(client, "access")
     write = access == "rw" and not kerberos_only
-    if client.hostless and client.spec == "" and client.origin == export.origin:
+    if client.bsd and client.hostless:
+        who = f"`{export.path}` names no host and no `-network`, so mountd exports it to every host"
+    elif client.hostless and client.spec == "" and client.origin == export.origin:
         who = f"`{export.path}` has no client, so exportfs exports it to every host"
     elif client.hostless:
         who = (f"`{export.path} {client.raw}` has a blank between the path and the options, "

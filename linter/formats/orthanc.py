@@ -95,6 +95,10 @@ DEFAULTS: dict[str, object] = {
     "MetricsEnabled": True,
 }
 
+# Options whose presence makes a file the server's own configuration (not a fragment).
+_SERVER_OPTIONS = frozenset(DEFAULTS) | {"Name", "AuthenticationEnabled", "DicomModalities", "SslCiphersAccepted",
+                                         "SslTrustedClientCertificates", "DicomTlsCertificate"}
+
 # Per-modality permissions (RemoteModalityParameters.cpp): each is true when omitted.
 MODALITY_PERMISSIONS = {
     "AllowEcho": "echo", "AllowFind": "find", "AllowFindWorklist": "findworklist", "AllowGet": "get",
@@ -647,11 +651,13 @@ class _Analyzer:
         self.published = published_ports
         self.default_source = default_source
         self.facts: list[Fact] = []
-        # Server-wide defaults only apply to a file that configures the server itself: a folder
-        # holding nothing but plugin sections or `RegisteredUsers` (postgresql.json,
-        # credentials.json kept on their own) is a fragment of a configuration we do not see.
+        # Server-wide defaults only apply to a file that configures the server itself (one of the
+        # network or security options whose default matters): a folder holding nothing but plugin
+        # sections, `RegisteredUsers`, `Plugins` or storage paths (postgresql.json,
+        # credentials.json, a plugins.json or storage.json copied into an image) is a fragment of a
+        # configuration we do not see.
         self.core = (published_ports is not None or bool(defaults)
-                     or any(k in _CORE_OPTIONS and k != "RegisteredUsers" for k in config.members))
+                     or any(k in _SERVER_OPTIONS for k in config.members))
 
     # -- option access ---------------------------------------------------------------------
     def opt(self, name: str) -> _Opt:
@@ -872,6 +878,10 @@ class _Analyzer:
             what = f"{label} `{name}`"
             if pass_node is not None:
                 self.credential(entry, service, user, pass_node, what)
+            key_pass = node.value.get("CertificateKeyPassword") if node.kind == "object" else None  # type: ignore[union-attr]
+            if key_pass is not None and not (key_pass.node.kind == "string" and key_pass.node.value == ""):
+                self.credential(entry, service, None, key_pass.node,
+                                f"{what}: the client key's passphrase (`CertificateKeyPassword`)")
             if url_node is None or url_node.kind != "string":
                 continue
             url = str(url_node.value)
@@ -1320,7 +1330,8 @@ def _set_path(members: dict[str, Member], path: tuple[str, ...], node: Node, ori
 
 def container_facts(image: str, environment: dict[str, tuple[str | None, Origin]], mounted: list[SourceFile],
                     service_origin: Origin, published_ports: dict[int, bool], ctx,
-                    *, mount_targets: dict[str, str] | None = None, host_network: bool = False) -> list[Fact]:
+                    *, mount_targets: dict[str, str] | None = None, host_network: bool = False,
+                    builtin_config: bool | None = None, config_known: bool = True) -> list[Fact]:
     """Facts of an Orthanc container in a compose file.
 
     `environment`: variable -> (value, or None when unresolved; origin of its line).
@@ -1331,6 +1342,13 @@ def container_facts(image: str, environment: dict[str, tuple[str | None, Origin]
     file that replaces the image's /etc/orthanc/orthanc.json from one added beside it.
     `host_network` (optional): `network_mode: host`; every port Orthanc opens is on the host's
     interfaces, whatever `published_ports` says.
+    `builtin_config` (optional, jodogne images): False when Orthanc is not started on /etc/orthanc/
+    (a `command:` naming another folder, such as /run/secrets/), so the image's own orthanc.json is
+    not read; None decides from the mounts.
+    `config_known` (optional): False when a configuration file Orthanc reads is not available (a
+    mount from outside the scanned tree, a named volume, an external secret, an entrypoint that
+    replaces the image's): only facts decided by an option written in the environment or in a file
+    that was read are kept; those resting on absent keys (the default user among them) are not.
 
     Precedence (orthancteam): image defaults fill gaps < files < `ORTHANC_JSON` < `ORTHANC__*` and
     legacy variables. jodogne images: the built-in /etc/orthanc/orthanc.json (remote access and
@@ -1356,7 +1374,7 @@ def container_facts(image: str, environment: dict[str, tuple[str | None, Origin]
     defaults: dict[str, object] = {}
     label = ""
     if family == "jodogne":
-        replaced = False
+        replaced = builtin_config is False
         if mount_targets:
             replaced = any(PurePosixPath(t).as_posix().rstrip("/") in ("/etc/orthanc/orthanc.json", "/etc/orthanc")
                            for t in mount_targets.values())
@@ -1392,6 +1410,21 @@ def container_facts(image: str, environment: dict[str, tuple[str | None, Origin]
             _set_path(members, path, from_python(parsed_value, origin, name), origin, name)
 
     config = OrthancConfig(members=members, files=files, version=version)
-    return _unique(analyze_config(config, product_origin=service_origin, defaults=defaults,
-                                  published_ports=None if host_network else published_ports,
-                                  default_source=label))
+    facts = _unique(analyze_config(config, product_origin=service_origin, defaults=defaults,
+                                   published_ports=None if host_network else published_ports,
+                                   default_source=label))
+    if not config_known:
+        facts = [f for f in facts if _holds_whatever_the_files_say(f, service_origin)]
+    return facts
+
+
+def _holds_whatever_the_files_say(fact: Fact, service_origin: Origin) -> bool:
+    """Facts of a container that an unseen configuration file cannot contradict: those decided by
+    an option written in the environment (which wins over the files in orthancteam images) or in a
+    file that was read. Facts at the service's line rest on absent keys and image defaults, which
+    the unseen file may set; the default user is one of them."""
+    if isinstance(fact, Credential):
+        return not fact.implicit
+    if isinstance(fact, Setting):
+        return fact.explicit
+    return fact.origin != service_origin

@@ -5,7 +5,11 @@ comment at the beginning of a line (a trailing ` # ...` is tolerated here); a li
 continues on the next. Sections `<Name args>` ... `</Name>`: `<Global>` (applies to the main
 server and every `<VirtualHost>`), `<VirtualHost addr>` (a server of its own), `<Anonymous dir>`
 (anonymous login), `<Directory>`, `<Limit CMD ...>` (AllowAll, DenyAll, Allow/Deny from ...).
-`<IfModule>`, `<IfDefine>` and `<IfVersion>` contents are treated as active. `Include path`
+`<IfModule>` and `<IfVersion>` contents are treated as active; `<IfDefine NAME>` is active only
+when the file says `Define NAME` (proftpd's `-D NAME` option is not visible here, and the packaged
+defaults pass none), `<IfDefine !NAME>` otherwise. A server with `SFTPEngine on` speaks SFTP
+(mod_sftp, SSH-encrypted, no `<Anonymous>`), not FTP. `SQLConnectInfo` and `LDAPBindDN`
+passwords written in the file are credentials. `Include path`
 splices a file, a directory (every file in it) or a glob in place; absolute paths are looked up
 in the scanned tree (`etc/` of the same host, then beside the including file).
 
@@ -24,14 +28,18 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from linter.classify import TEMPLATE_SUFFIXES, strip_template_suffix
-from linter.facts import AnonymousAccess, Fact, Listener, Setting, TlsPolicy
-from linter.knowledge import is_reference, parse_bool
+from linter.facts import AnonymousAccess, Credential, Fact, Listener, Setting, TlsPolicy
+from linter.knowledge import classify_secret, is_reference, parse_bool
 from linter.model import Origin, SourceFile
 from linter.formats._text import logical_lines
 
 PRODUCT = "proftpd"
 _MAX_INCLUDE_DEPTH = 8
 _TRANSPARENT = frozenset({"ifmodule", "ifdefine", "ifversion"})
+# `<IfDefine NAME>` is true only when proftpd runs with `-D NAME` (Fedora's /etc/sysconfig/proftpd
+# passes none by default) or the file says `Define NAME`: such a section stays in the tree as an
+# inactive node. `<IfDefine !NAME>` is active unless NAME is defined.
+_INACTIVE = "ifdefine"
 _SERVER_LEVEL = frozenset({"servertype", "servername", "port", "defaultserver", "defaultaddress",
                            "maxinstances", "user", "group", "useipv6"})
 # Commands a <Limit> can name that change the file system (ProFTPD's WRITE group plus SITE ones).
@@ -168,11 +176,23 @@ def resolve_include(value: str, source: SourceFile, ctx) -> list[SourceFile]:
 
 # --- parsing --------------------------------------------------------------------------------
 
-def parse(source: SourceFile, ctx, depth: int = 0, seen: tuple[str, ...] = ()) -> list[Node]:
-    """Top-level nodes; `<IfModule>`-style sections and Includes are spliced in place."""
+def _ifdefine_active(args: list[str], defined: set[str]) -> bool:
+    if not args:
+        return True
+    name = args[0]
+    if name.startswith("!"):
+        return name[1:] not in defined
+    return name in defined
+
+
+def parse(source: SourceFile, ctx, depth: int = 0, seen: tuple[str, ...] = (),
+          defined: set[str] | None = None) -> list[Node]:
+    """Top-level nodes; `<IfModule>`-style sections and Includes are spliced in place, an
+    inactive `<IfDefine>` stays a section of its own (which no query looks into)."""
     root: list[Node] = []
     stack: list[tuple[Node | None, list[Node]]] = [(None, root)]
     seen = seen + (source.relpath,)
+    defined = set() if defined is None else defined
     for number, text in logical_lines(source, escaped_backslash=True):
         stripped = text.strip()
         column = len(text) - len(text.lstrip()) + 1
@@ -191,7 +211,10 @@ def parse(source: SourceFile, ctx, depth: int = 0, seen: tuple[str, ...] = ()) -
             inner = inner[: inner.rfind(">")] if ">" in inner else inner
             name, rest = _split(inner)
             node = Node(name, _tokens(rest), rest, origin, [])
-            if node.key in _TRANSPARENT:
+            if node.key == "ifdefine" and not _ifdefine_active(node.args, defined):
+                children.append(node)  # kept (for messages and Settings) but inactive
+                stack.append((node, node.children))
+            elif node.key in _TRANSPARENT:
                 stack.append((node, children))  # contents go to the enclosing list
             else:
                 children.append(node)
@@ -202,8 +225,11 @@ def parse(source: SourceFile, ctx, depth: int = 0, seen: tuple[str, ...] = ()) -
         if node.key == "include" and depth < _MAX_INCLUDE_DEPTH:
             for included in resolve_include(rest, source, ctx):
                 if included.relpath not in seen:
-                    children.extend(parse(included, ctx, depth + 1, seen))
+                    children.extend(parse(included, ctx, depth + 1, seen, defined))
             continue
+        if node.key == "define" and node.args and not any(
+                n is not None and n.key == _INACTIVE and items is n.children for n, items in stack[1:]):
+            defined.add(node.args[0])
         children.append(node)
     return root
 
@@ -230,9 +256,23 @@ def _flag(node: Node | None) -> bool | None:
 
 def _walk(nodes: list[Node]):
     for node in nodes:
+        if node.key == _INACTIVE:
+            continue
         yield node
         if node.children:
             yield from _walk(node.children)
+
+
+def _inactive_section(nodes: list[Node], key: str) -> Node | None:
+    """The inactive `<IfDefine>` that holds directive `key`, if any (for messages)."""
+    for node in nodes:
+        if node.key == _INACTIVE and node.children is not None:
+            if _last(node.children, key) is not None:
+                return node
+            inner = _inactive_section(node.children, key)
+            if inner is not None:
+                return node
+    return None
 
 
 def _limit_policy(limit: Node) -> str:
@@ -281,7 +321,9 @@ def _servers(tree: list[Node], file_origin: Origin) -> list[Server]:
     main_nodes = [n for n in tree if not (n.children is not None and n.key in ("virtualhost", "global"))]
     servers = [Server("the main server", file_origin, global_nodes + main_nodes)]
     for vhost in _sections(tree, "virtualhost"):
-        servers.append(Server(f"<VirtualHost {vhost.raw}>", vhost.origin, global_nodes + (vhost.children or []), vhost))
+        name = _last(vhost.children or [], "servername")
+        label = f"<VirtualHost {vhost.raw}>" + (f" ({name.raw})" if name is not None and name.raw else "")
+        servers.append(Server(label, vhost.origin, global_nodes + (vhost.children or []), vhost))
     return servers
 
 
@@ -299,6 +341,8 @@ def _anonymous(server: Server) -> list[Fact]:
             continue  # <Limit LOGIN> DenyAll: the section cannot be logged into
         user = _last(children, "user")
         aliases = [n for n in children if n.children is None and n.key == "useralias"]
+        if user is None and not aliases:
+            continue  # no login name leads into the section (`User` and `UserAlias` commented out)
         names = sorted({n.args[0] for n in aliases if n.args} | ({user.args[0]} if user and user.args else set()))
         allowed_writes: list[str] = []
         for node in _walk(children):
@@ -397,7 +441,10 @@ def _tls_facts(server: Server, main: Server, full: bool, exposed: bool) -> list[
     local = _local_logins(server)
     if not engine_on:
         if full and local:
+            hidden = _inactive_section(server.nodes, "tlsengine") if engine is None else None
             what = (f"`TLSEngine {engine.raw}`" if engine is not None
+                    else f"`TLSEngine` is set only inside `<IfDefine {hidden.raw}>`, which is off unless proftpd "
+                         f"starts with `-D{hidden.raw}`," if hidden is not None
                     else "`TLSEngine` is absent (default off)")
             facts.append(TlsPolicy(
                 origin=engine.origin if engine is not None else server.origin, product=PRODUCT, service="ftp",
@@ -490,6 +537,57 @@ def _is_loopback(address: str) -> bool:
         return False
 
 
+def _sftp_listener(server: Server) -> Listener | None:
+    port_node = _last(server.nodes, "port")
+    port = int(port_node.args[0]) if port_node is not None and port_node.args and port_node.args[0].isdigit() else 21
+    if port == 0:
+        return None
+    addresses = [a for a in (server.vhost.args if server.vhost is not None else []) if not templated(a)]
+    exposure = _address_exposure(addresses) if addresses else "all"
+    return Listener(
+        origin=server.vhost.origin if server.vhost is not None else (port_node.origin if port_node else server.origin),
+        product=PRODUCT, service="ssh", port=port, exposure=exposure, via="config", tls=True, auth="required",
+        address=" ".join(addresses) or "*", detail=f"{server.label} serves SFTP (`SFTPEngine on`) on port {port}")
+
+
+def _credentials(tree: list[Node]) -> list[Fact]:
+    """Database and directory passwords written into the file: `SQLConnectInfo info user
+    password` (mod_sql) and `LDAPBindDN dn password` (mod_ldap)."""
+    facts: list[Fact] = []
+    backend = None
+    for node in _walk(tree):
+        if node.children is None and node.key == "sqlbackend" and node.args:
+            backend = node.args[0].lower()
+    for node in _walk(tree):
+        if node.children is not None:
+            continue
+        if node.key == "sqlconnectinfo" and len(node.args) >= 3:
+            user, secret = node.args[1], node.args[2]
+            service = "postgres" if backend in ("postgres", "postgresql") else "mysql"
+            what = f"`SQLConnectInfo {node.args[0]} {user} ...`"
+        elif node.key == "sqlnamedconnectinfo" and len(node.args) >= 5:
+            # SQLNamedConnectInfo name backend info user password ...
+            user, secret = node.args[3], node.args[4]
+            service = "postgres" if node.args[1].lower() in ("postgres", "postgresql") else "mysql"
+            what = f"`SQLNamedConnectInfo {node.args[0]} {node.args[1]} {node.args[2]} {user} ...`"
+        elif node.key == "ldapbinddn" and len(node.args) >= 2:
+            user, secret = node.args[0], node.args[1]
+            service, what = "ldap", f"`LDAPBindDN {user} ...`"
+        else:
+            continue
+        strength = classify_secret(user, secret)
+        if strength == "reference" or templated(secret):
+            continue
+        # (wording that avoids common passwords: the report masks every occurrence of the value)
+        kind = {"blank": "an empty credential", "default": "a default credential",
+                "well-known": "a well-known credential"}.get(strength, "a literal credential")
+        facts.append(Credential(
+            origin=node.origin, product=PRODUCT, service=service, user=user, secret=secret, strength=strength,
+            secrets=(secret,) if secret else (),
+            detail=f"{what} stores {kind} of `{user}` in the ProFTPD configuration"))
+    return facts
+
+
 def _settings(tree: list[Node], section: str = "server") -> list[Fact]:
     facts: list[Fact] = []
     for node in tree:
@@ -535,7 +633,14 @@ def read(source: SourceFile, ctx=None) -> list[Fact]:
     file_origin = Origin(source.relpath, 1)
     servers = _servers(tree, file_origin)
     main = servers[0]
+    facts.extend(_credentials(tree))
     for server in servers:
+        if _flag(_last(server.nodes, "sftpengine")) is True:
+            # mod_sftp: this server speaks SSH (encrypted, no anonymous logins), not FTP.
+            listener = _sftp_listener(server)
+            if listener is not None and full:
+                facts.append(listener)
+            continue
         anonymous = _anonymous(server)
         facts.extend(anonymous)
         engine = _flag(_last(server.nodes, "tlsengine"))

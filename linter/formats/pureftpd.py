@@ -2,7 +2,8 @@
 
 pure-ftpd.conf (1.0.47+, parsed by pure-ftpd itself, src/simpleconf_ftpd.h): `Key value` lines,
 key names case-insensitive, `=` or `:` may separate them, `#` starts a comment line, booleans are
-yes/no, on/off, true/false, 1/0; a false boolean is the same as leaving the line out. `Include
+yes/no, on/off, true/false, 1/0; a false boolean is the same as leaving the line out; a value
+may be written in double quotes (`Bind "127.0.0.1,21"` in the upstream sample). `Include
 file` appends another file. The last of `AnonymousOnly yes` / `NoAnonymous yes` wins, as on the
 command line (`-e` / `-E` set the same variable).
 
@@ -85,6 +86,13 @@ def convert(key: str, raw: str) -> object:
 
 # --- pure-ftpd.conf -------------------------------------------------------------------------
 
+def _unquote(value: str) -> str:
+    """`Bind "127.0.0.1,21"`: the upstream sample quotes values; one quoted string is its content."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" and value.count(value[0]) == 2:
+        return value[1:-1]
+    return value
+
+
 def _include(value: str, source: SourceFile, ctx) -> SourceFile | None:
     value = value.strip().strip('"')
     if not value or templated(value) or ctx is None:
@@ -111,7 +119,7 @@ def parse_conf(source: SourceFile, ctx, options: dict[str, Option] | None = None
         if not match:
             continue
         key = CANONICAL.get(match.group(1).lower(), match.group(1))
-        raw = re.sub(r"\s+#.*$", "", match.group(2)).strip()
+        raw = _unquote(re.sub(r"\s+#.*$", "", match.group(2)).strip())
         origin = Origin(source.relpath, number, len(line) - len(line.lstrip()) + 1)
         if key == "Include":
             if depth < _MAX_INCLUDE_DEPTH:

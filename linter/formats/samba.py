@@ -5,6 +5,11 @@ Grammar: `[section]` headers; `name = value` lines; a line ending in `\\` contin
 parameter names are case-insensitive and spaces inside them do not matter (`guestok` is `guest ok`);
 `include = file` reads another file in place. Share parameters set in `[global]` are the default
 of every share.
+
+Guest access (smb.conf(5)): `guest ok` (synonym `public`) lets a client in as the `guest account`
+(default `nobody`); `guest only` has no effect without it. Samba still checks that account's name
+against `invalid users` and `valid users`, so a share listing only other users turns guests away.
+Printer shares (`printable`, synonym `print ok`) are not file shares.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ _SYNONYMS = {
     "smbencrypt": "server smb encrypt", "minprotocol": "server min protocol",
     "maxprotocol": "server max protocol", "protocol": "server max protocol",
     "createmode": "create mask", "directorymode": "directory mask", "nullpasswords": "null passwords",
+    "printok": "printable",
 }
 _CANONICAL = {
     name.replace(" ", ""): name for name in (
@@ -34,13 +40,13 @@ _CANONICAL = {
         "server signing", "interfaces", "bind interfaces only", "smb ports", "disable netbios",
         "guest account", "restrict anonymous", "force user", "admin users", "path", "valid users",
         "wide links", "allow insecure wide links", "create mask", "directory mask", "printable",
-        "available", "include", "config file", "server role", "print ok", "printer",
+        "available", "include", "config file", "server role", "printer", "invalid users",
     )
 }
 _BOOLEAN = frozenset({
     "guest ok", "guest only", "read only", "writeable", "browseable", "usershare allow guests",
     "null passwords", "lanman auth", "encrypt passwords", "bind interfaces only", "disable netbios",
-    "wide links", "allow insecure wide links", "printable", "available", "print ok",
+    "wide links", "allow insecure wide links", "printable", "available",
 })
 _MAX_INCLUDE_DEPTH = 8
 
@@ -52,17 +58,27 @@ def canonical(name: str) -> str:
 
 @dataclass
 class Param:
-    name: str
+    name: str  # canonical
     value: str
     origin: Origin
+    written: str = ""  # `name = value` as the file spells it, for messages
+
+    @property
+    def quote(self) -> str:
+        return self.written or f"{self.name} = {self.value}"
 
 
 @dataclass
 class Section:
-    name: str
+    name: str  # lower case: Samba's share names are case-insensitive
     origin: Origin
     params: dict[str, Param] = field(default_factory=dict)
     explicit: bool = True  # False for the implicit [global] before any header
+    label: str = ""  # the name as first written
+
+    @property
+    def display(self) -> str:
+        return f"[{self.label or self.name}]"
 
     def get(self, name: str) -> Param | None:
         return self.params.get(name)
@@ -92,10 +108,11 @@ def parse(source: SourceFile, ctx, depth: int = 0, sections: list[Section] | Non
         stripped = text.strip()
         if stripped.startswith("["):
             end = stripped.find("]")
-            name = stripped[1:end if end > 0 else None].strip().lower()
+            label = stripped[1:end if end > 0 else None].strip()
+            name = label.lower()
             existing = next((s for s in sections if s.name == name), None)
             if existing is None:
-                existing = Section(name, Origin(source.relpath, number, text.find("[") + 1))
+                existing = Section(name, Origin(source.relpath, number, text.find("[") + 1), label=label)
                 sections.append(existing)
             else:  # a repeated section continues the first one, as in Samba
                 if not existing.explicit:
@@ -115,11 +132,12 @@ def parse(source: SourceFile, ctx, depth: int = 0, sections: list[Section] | Non
                 parse(included, ctx, depth + 1, sections)
             continue
         section = sections[-1]
+        written = " ".join(raw_name.split()) + " = " + value
         # `writeable` is the inverse synonym of `read only`: store both under `read only`.
         if name == "writeable":
             flag = parse_bool(value)
             name, value = "read only", ("no" if flag else "yes") if flag is not None else value
-        section.params[name] = Param(name, value, Origin(source.relpath, number, column))
+        section.params[name] = Param(name, value, Origin(source.relpath, number, column), written)
     return sections
 
 
@@ -141,8 +159,41 @@ def _settings(sections: list[Section]) -> list[Fact]:
             elif isinstance(value, str):
                 value = re.sub(r"\s+", " ", value.strip().lower())
             facts.append(Setting(origin=param.origin, product="samba", section=section.name, key=param.name,
-                                 value=value, raw=param.value, detail=f"[{section.name}] sets `{param.name} = {param.value}`"))
+                                 value=value, raw=param.value, detail=f"{section.display} sets `{param.quote}`"))
     return facts
+
+
+def templated(value: str) -> bool:
+    return "{{" in value or "{%" in value or "${" in value or "<%" in value
+
+
+def _names(value: str) -> list[str]:
+    """Entries of a user list (`valid users`, `invalid users`): blanks or commas separate them,
+    double quotes keep a name with blanks together."""
+    return [n.strip('"').lower() for n in re.findall(r'"[^"]*"|[^\s,]+', value)]
+
+
+def _guest_admitted(share: Section, global_: Section, guest_account: str) -> tuple[bool, Param | None]:
+    """False (with the parameter) when `invalid users` names the guest account or `valid users`
+    lists only other users: a guest session runs as the guest account, and Samba checks that
+    name against both lists. Groups (`@staff`, `+staff`, `&staff`) and templated lists may hold
+    the guest account, so they admit it."""
+    guest = guest_account.lower()
+
+    def matches(entry: str) -> bool:
+        return entry == guest or entry.rsplit("\\", 1)[-1] == guest
+
+    invalid = share.get("invalid users") or global_.get("invalid users")
+    if invalid is not None and not templated(invalid.value) and any(matches(n) for n in _names(invalid.value)):
+        return False, invalid
+    valid = share.get("valid users") or global_.get("valid users")
+    if valid is None or not valid.value.strip() or templated(valid.value):
+        return True, None
+    for entry in _names(valid.value):
+        if entry[:1] in "@+&" or matches(entry):
+            return True, None
+    # Only named users (or %S, %U: the connecting user, never the guest account).
+    return False, valid
 
 
 def read(source: SourceFile, ctx) -> list[Fact]:
@@ -153,7 +204,8 @@ def read(source: SourceFile, ctx) -> list[Fact]:
             global_ = s
     facts = _settings(sections)
 
-    guest_shares = []
+    guest_shares: list[str] = []
+    inherited: dict[int, list[tuple[Section, Param, Param | None, bool]]] = {}
     for share in sections:
         if share.name == "global":
             continue
@@ -161,21 +213,48 @@ def read(source: SourceFile, ctx) -> list[Fact]:
         available, _ = _bool(share, global_, "available", True)
         if printable or available is False:
             continue
-        guest_ok, guest_param = _bool(share, global_, "guest ok", False)
-        guest_only, only_param = _bool(share, global_, "guest only", False)
-        if not (guest_ok or guest_only):
+        # `guest only` "has no effect if guest ok is not set for the service" (smb.conf(5)).
+        guest_ok, param = _bool(share, global_, "guest ok", False)
+        if not guest_ok:
             continue
-        param = guest_param if guest_ok else only_param
+        account = share.get("guest account") or global_.get("guest account")
+        account_name = account.value.strip() if account is not None and account.value.strip() else "nobody"
+        admitted, _ = _guest_admitted(share, global_, account_name)
+        if not admitted:
+            continue  # the guest account is not let in: only the listed users can connect
         read_only, ro_param = _bool(share, global_, "read only", True)
         writable = read_only is False
-        inherited = " (inherited from [global])" if param.origin is not None and param in global_.params.values() else ""
-        detail = f"share [{share.name}] sets `{param.name} = {param.value}`{inherited}: anyone on the network can read it without a password"
+        guest_shares.append(share.display)
+        if any(p is param for p in global_.params.values()):
+            inherited.setdefault(id(param), []).append((share, param, ro_param, writable))
+            continue
+        detail = f"share {share.display} sets `{param.quote}`: anyone on the network can read it without a password"
         if writable:
-            detail += f", and write to it (`{ro_param.name} = {ro_param.value}`)" if ro_param else ", and write to it"
-        guest_shares.append(share.name)
+            detail += f", and write to it (`{ro_param.quote}`)" if ro_param else ", and write to it"
+        if account_name.lower() == "root":
+            detail += f"; guests act as root (`{account.quote}`)"
         facts.append(AnonymousAccess(
-            origin=param.origin, product="samba", service="smb", resource=f"[{share.name}]",
+            origin=param.origin, product="samba", service="smb", resource=share.display,
             who="guest", read=True, write=writable, detail=detail))
+    # A guest setting in [global] is one line that opens several shares: one fact for that line.
+    for group in inherited.values():
+        param = group[0][1]
+        names = [share.display for share, *_ in group]
+        writable = [share.display for share, _, _, w in group if w]
+        if len(names) == 1:
+            detail = (f"share {names[0]} gets `{param.quote}` (inherited from [global]): anyone on the network "
+                      "can read it without a password")
+            ro_param = group[0][2]
+            if writable:
+                detail += f", and write to it (`{ro_param.quote}`)" if ro_param else ", and write to it"
+        else:
+            detail = (f"shares {', '.join(names)} get `{param.quote}` (inherited from [global]): anyone on the "
+                      "network can read them without a password")
+            if writable:
+                detail += f", and write to {', '.join(writable)}"
+        facts.append(AnonymousAccess(
+            origin=param.origin, product="samba", service="smb", resource=", ".join(names),
+            who="guest", read=True, write=bool(writable), detail=detail))
 
     interfaces = global_.get("interfaces")
     bind_only, _ = _bool(global_, global_, "bind interfaces only", False)

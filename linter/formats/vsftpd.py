@@ -200,6 +200,10 @@ def _anonymous(config: Config) -> AnonymousAccess | None:
         operations += [names[k] for k in writes]
         detail += ", and to write (" + ", ".join(f"`{k}=YES`" for k in writes) + " with `write_enable=YES`)"
     notes = []
+    if config.flag("secure_email_list_enable"):
+        # A shared password list, checked in clear text: still an anonymous account.
+        detail = detail.replace(" without a password", " with any of the shared passwords in `email_password_file` "
+                                "(`secure_email_list_enable=YES`)", 1)
     if config.flag("no_anon_password"):
         notes.append("`no_anon_password` is YES, so vsftpd does not even ask for an e-mail address")
     if config.flag("anon_world_readable_only") is False:

@@ -619,3 +619,228 @@ def test_dcm4chee_tls_client_settings(tmp_path):
     facts = by_type(read(text, tmp_path), TlsPolicy)
     assert [(f.role, f.versions, f.verify) for f in facts] == [
         ("server", ("TLSv1.2", "TLSv1.1"), None), ("client", (), False)]
+
+
+# --- Orthanc configuration delivered as secrets, commands, unseen mounts ---------------------
+
+
+def _capture_orthanc(monkeypatch):
+    from linter.formats import orthanc
+
+    calls = []
+
+    def fake(image, environment, mounted, service_origin, published_ports, ctx, **kwargs):
+        calls.append({"image": image, "mounted": [m.relpath for m in mounted], **kwargs})
+        return []
+
+    monkeypatch.setattr(orthanc, "container_facts", fake)
+    return calls
+
+
+def test_jodogne_command_points_orthanc_at_secrets(tmp_path, monkeypatch):
+    calls = _capture_orthanc(monkeypatch)
+    text = """services:
+  book:
+    image: jodogne/orthanc-plugins:1.12.5
+    command: /run/secrets/
+    secrets: [orthanc.json]
+    volumes: ["./ignored.json:/etc/orthanc/orthanc.json"]
+  plain:
+    image: jodogne/orthanc
+    command: ["--verbose"]
+secrets:
+  orthanc.json:
+    file: orthanc.json
+"""
+    read(text, tmp_path, files={"orthanc.json": "{}", "ignored.json": "{}"})
+    book, plain = calls
+    assert book["mounted"] == ["orthanc.json"] and book["mount_targets"] == {"orthanc.json": "/run/secrets/orthanc.json"}
+    assert book["builtin_config"] is False and book["config_known"] is True
+    assert plain["mounted"] == [] and plain["builtin_config"] is False  # no path: Orthanc runs without a file
+
+
+def test_orthancteam_reads_json_secrets_and_long_syntax_targets(tmp_path, monkeypatch):
+    calls = _capture_orthanc(monkeypatch)
+    text = """services:
+  pacs:
+    image: orthancteam/orthanc:24.10.3
+    secrets:
+      - source: pacs-conf
+        target: extra.json
+      - ORTHANC__REGISTERED_USERS
+      - source: tls-key
+        target: /etc/orthanc/tls.key
+secrets:
+  pacs-conf:
+    file: ./conf/pacs.json
+  ORTHANC__REGISTERED_USERS:
+    file: ./users.txt
+  tls-key:
+    file: ./key.pem
+"""
+    read(text, tmp_path, files={"conf/pacs.json": "{}", "users.txt": "x", "key.pem": "k"})
+    call = calls[0]
+    assert call["mounted"] == ["conf/pacs.json"]
+    assert call["mount_targets"] == {"conf/pacs.json": "/run/secrets/extra.json"} and call["config_known"]
+
+
+@pytest.mark.parametrize("volume,secret", [
+    ("./absent/orthanc.json:/etc/orthanc/orthanc.json", ""),
+    ("orthanc-conf:/etc/orthanc", ""),
+    ("${CONF_DIR}/orthanc.json:/etc/orthanc/orthanc.json", ""),
+    ("", "    secrets: [orthanc.json]\n"),
+])
+def test_unseen_configuration_is_unknown(tmp_path, monkeypatch, volume, secret):
+    calls = _capture_orthanc(monkeypatch)
+    volumes = f"    volumes: [\"{volume}\"]\n" if volume else ""
+    text = ("services:\n  pacs:\n    image: orthancteam/orthanc\n" + volumes + secret
+            + "secrets:\n  orthanc.json:\n    external: true\n")
+    read(text, tmp_path)
+    assert calls[0]["config_known"] is False
+
+
+def test_locally_built_orthanc_is_recognised_by_its_variables(tmp_path, monkeypatch):
+    calls = _capture_orthanc(monkeypatch)
+    text = """services:
+  pacs:
+    build: ./pacs
+    ports: ["4444:4242"]
+    environment:
+      ORTHANC__DICOM_AET: PACS
+  app:
+    build: ./app
+    ports: ["4243:4242"]
+"""
+    facts = read(text, tmp_path)
+    assert [c["image"] for c in calls] == ["orthancteam/orthanc"] and calls[0]["config_known"] is False
+    labels = {f.detail.split("`")[1]: f.detail for f in listeners(facts)}
+    assert "Orthanc DICOM" in labels["pacs"] and "Orthanc DICOM" not in labels["app"]
+
+
+def test_secret_file_mounted_into_orthanc_is_claimed(tmp_path):
+    text = """services:
+  pacs:
+    image: orthancteam/orthanc
+    secrets: [orthanc.secret.json]
+secrets:
+  orthanc.secret.json:
+    file: orthanc.secret.json
+"""
+    (tmp_path / "docker-compose.yml").write_text(text, encoding="utf-8")
+    (tmp_path / "orthanc.secret.json").write_text('{"RegisteredUsers": {"ris": "Vq7-uTr2-x9Lm"}}', encoding="utf-8")
+    from linter.discover import discover
+    from linter.engine import collect_facts
+
+    facts, _, _, _ = collect_facts(discover([str(tmp_path)], tmp_path))
+    creds = by_type(facts, Credential)
+    # judged once, with the container: no default `orthanc` user, the file's user is seen
+    assert [(c.user, c.implicit) for c in creds if c.product == "orthanc"] == [("ris", False)]
+
+
+# --- image knowledge and wording -----------------------------------------------------------
+
+
+def test_architecture_namespaces_name_the_official_image():
+    assert compose.parse_image("arm64v8/postgres:16").name == "postgres"
+    assert compose.parse_image("docker.io/arm32v7/mariadb").name == "mariadb"
+    assert compose.parse_image("someone/postgres").name == "someone/postgres"
+    assert compose.product_of("postgres").name == "postgres"
+
+
+def test_viewer_images_named_after_orthanc_are_viewers():
+    assert compose.product_of(compose.parse_image("ohif-nginx-orthanc:local").name).name == "ohif"
+    assert compose.product_of(compose.parse_image("registry.example/orthanc-ohif:3.10").name).name == "ohif"
+    assert compose.product_of(compose.parse_image("example/orthanc-gateway").name).name == "orthanc"
+
+
+def test_default_logins_are_attributed_to_their_source(tmp_path):
+    text = """services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: demo
+      POSTGRES_PASSWORD: demo
+  ftp:
+    image: delfer/alpine-ftp-server
+    environment:
+      USERS: "scan|Tq9-vR2-pL7w"
+"""
+    facts = read(text, tmp_path)
+    demo = [c for c in by_type(facts, Credential) if c.user == "demo"][0]
+    assert demo.strength == "default" and "Orthanc Book" in demo.detail and "postgres:16" not in demo.detail
+    ftp = [c for c in by_type(facts, Credential) if c.user == "scan"][0]
+    assert "USERS_FILE" not in ftp.detail  # the image has no `_FILE` variant
+    db = read("services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: Xk8-pq2-Wd5\n",
+              tmp_path / "b")
+    assert "POSTGRES_PASSWORD_FILE" in by_type(db, Credential)[0].detail
+
+
+def test_numeric_token_settings_are_not_secrets(tmp_path):
+    text = """services:
+  app:
+    image: example/app
+    environment:
+      TOKEN_LIFETIME: "3600"
+      API_TOKEN_MAX_USES: "5"
+      API_TOKEN: "9f8e7d6c5b4a39281706"
+      SMB_PASSWORD: "1234"
+"""
+    creds = {c.detail.split("`")[1] for c in by_type(read(text, tmp_path), Credential)}
+    assert creds == {"API_TOKEN", "SMB_PASSWORD"}
+
+
+def test_dperson_guest_field_and_user_list(tmp_path):
+    text = """services:
+  a:
+    image: dperson/samba
+    command: '-s "one;/one;yes;no;yes;bob" -s "two;/two;yes;no;yes;all" -s "three;/three"'
+"""
+    shares = [(f.resource, "default" in f.detail) for f in by_type(read(text, tmp_path), AnonymousAccess)]
+    assert shares == [("[two]", False), ("[three]", True)]
+
+
+def test_extends_within_the_file_inherits_image_ports_and_environment(tmp_path):
+    text = """services:
+  base:
+    image: orthancteam/orthanc:24.10.3
+    profiles: [never]
+    ports: ["127.0.0.1:8042:8042"]
+    environment:
+      ORTHANC__NAME: base
+      VERBOSE_STARTUP: "false"
+  site:
+    extends: base
+    ports: ["4242:4242"]
+    environment:
+      VERBOSE_STARTUP: "true"
+  quiet:
+    extends:
+      service: site
+    ports: !reset []
+  elsewhere:
+    extends:
+      file: other.yml
+      service: base
+"""
+    facts = read(text, tmp_path)
+    mine = {(f.detail.split("`")[1], f.port, f.exposure) for f in listeners(facts)}
+    assert mine == {("base", 8042, "local"), ("site", 8042, "local"), ("site", 4242, "all")}
+    verbose = {s.section: s.value for s in by_type(facts, Setting) if s.key == "VERBOSE_STARTUP"}
+    assert verbose == {"services.base.environment": False, "services.site.environment": True,
+                       "services.quiet.environment": True}
+
+
+def test_unfilled_client_tokens_are_not_credentials(tmp_path):
+    text = """services:
+  duckdns:
+    image: lscr.io/linuxserver/duckdns
+    environment:
+      - SUBDOMAINS=clinic
+      - TOKEN=your-duckdns-token
+      - API_KEY=
+      - WEBHOOK_SECRET=<secret>
+      - UPLOAD_PASSWORD=
+      - ADMIN_PASSWORD=your-password-here
+"""
+    creds = {(c.detail.split("`")[1], c.strength) for c in by_type(read(text, tmp_path), Credential)}
+    assert creds == {("UPLOAD_PASSWORD", "blank"), ("ADMIN_PASSWORD", "literal")}

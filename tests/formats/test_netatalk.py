@@ -48,8 +48,8 @@ rwlist = alice
 """
     (anon,) = of(read(tmp_path, text), AnonymousAccess)
     assert (anon.origin.line, anon.who, anon.service) == (2, "guest", "afp")
-    assert anon.resource == "[scans], [reports], [drop]" and anon.write is True
-    assert "writable: [scans])" in anon.detail
+    assert anon.resource == "[Scans], [Reports], [Drop]" and anon.write is True
+    assert "writable: [Scans])" in anon.detail
 
 
 def test_guest_without_writable_volume(tmp_path):
@@ -103,3 +103,9 @@ def test_details_survive_secret_masking(tmp_path):
     facts = read(tmp_path, "[Global]\nuam list = uams_guest.so uams_passwd.so\n[V]\npath=/v\n")
     for fact in facts:
         assert mask(fact.detail) == fact.detail, fact.detail
+
+
+def test_empty_valid_users_restricts_nothing(tmp_path):
+    text = "[Global]\nuam list = uams_guest.so uams_dhx2.so\n[Share]\npath = /media/share\nvalid users =\nrwlist =\n"
+    (anon,) = of(read(tmp_path, text), AnonymousAccess)
+    assert anon.resource == "[Share]" and anon.write is True

@@ -96,3 +96,20 @@ def test_details_survive_secret_masking():
     facts = read("/a *(rw,no_root_squash,insecure)\n/b (rw,all_squash,anonuid=99)\n/c\n/d *(sec=krb5p)\n")
     for fact in facts:
         assert mask(fact.detail) == fact.detail, fact.detail
+
+
+def test_bsd_exports_grammar():
+    facts = read("/tank -alldirs -maproot=root\n/a /b -ro\n/lan -network 10.1.0.0 -mask 255.255.0.0 -mapall=nobody\n"
+                 "/net -network=10.2.0.0/16\n\"/Users/me/p\" 192.168.56.10 -alldirs\n")
+    world = of(facts, AnonymousAccess)
+    assert [(w.resource, w.write) for w in world] == [("/tank", True), ("/a", False), ("/b", False)]
+    assert "no `-network`" in world[0].detail and "no_root_squash" in world[0].detail
+    squash = of(facts, Setting, key="no_root_squash")
+    assert [(s.origin.line, s.raw) for s in squash] == [(1, "-maproot=root")]
+    assert of(facts, Setting, key="all_squash")[0].section == "/lan 10.1.0.0/255.255.0.0"
+
+
+def test_linux_lines_with_dash_defaults_are_not_bsd():
+    facts = read("/srv -rw,no_root_squash 192.168.1.5 host2(ro)\n")
+    assert not of(facts, AnonymousAccess)
+    assert len(of(facts, Setting, key="no_root_squash")) == 2

@@ -400,3 +400,43 @@ def test_jinja_loops_and_whole_file_templates():
     assert not of(facts, Credential, implicit=True)
     assert [c.strength for c in of(facts, Credential)] == ["reference"]
     assert read("{{ orthanc_config | to_nice_json }}\n") == []
+
+
+def test_jodogne_started_on_another_folder_does_not_read_the_builtin_file():
+    mounted = [SourceFile("/x/conf.json", "conf.json", "orthanc", '{"Name": "x"}')]
+    facts = container("jodogne/orthanc-plugins:1.12.5", mounted=mounted, builtin_config=False,
+                      mount_targets={"conf.json": "/run/secrets/conf.json"})
+    # Orthanc's own defaults now: no remote access, so no default user and a local-only HTTP server
+    assert not of(facts, Credential, implicit=True)
+    assert of(facts, Listener, service="http")[0].exposure == "local"
+
+
+def test_unknown_configuration_keeps_only_what_the_environment_fixes():
+    env = {"ORTHANC__REGISTERED_USERS": '{"admin": "admin"}', "ORTHANC__EXECUTE_LUA_ENABLED": "true"}
+    facts = container("orthancteam/orthanc:24.10.3", env=env, config_known=False)
+    assert {type(f) for f in facts} <= {Credential, Setting}
+    assert [(c.user, c.strength) for c in of(facts, Credential)] == [("admin", "default")]
+    assert [s.value for s in of(facts, Setting, key="ExecuteLuaEnabled")] == [True]
+    assert not [s for s in of(facts, Setting) if not s.explicit]
+    # an option the environment forces still decides, whatever the unseen file holds
+    open_api = container("orthancteam/orthanc", env={"ORTHANC__AUTHENTICATION_ENABLED": "false"}, config_known=False)
+    assert [a.origin.line for a in of(open_api, AnonymousAccess, service="http")] == [10]
+    assert not of(open_api, TlsPolicy)  # `SslEnabled` absent: the unseen file may enable it
+
+
+def test_client_key_passphrases_of_peers_and_dicomweb_servers():
+    facts = read("""{
+      "OrthancPeers": {"b": {"Url": "https://b.example/", "CertificateKeyPassword": "password"}},
+      "DicomWeb": {"Servers": {"c": {"Url": "https://c.example/dicom-web/",
+                                     "CertificateKeyPassword": "${KEY_PASS}"},
+                               "d": {"Url": "https://d.example/", "CertificateKeyPassword": ""}}}
+    }""")
+    creds = of(facts, Credential)
+    assert [(c.service, c.strength) for c in creds] == [("http", "well-known"), ("dicomweb", "reference")]
+    assert all("CertificateKeyPassword" in c.detail for c in creds)
+
+
+def test_plugin_fragments_get_no_server_defaults():
+    configs = read_many({"orthanc/plugins.json": '{"Plugins": ["/usr/share/orthanc/plugins"]}',
+                         "orthanc/serve.json": '{"ServeFolders": {"/app": "/srv/app"}, "StorageDirectory": "/db"}'})
+    assert not of(configs, Listener) and not of(configs, AnonymousAccess)

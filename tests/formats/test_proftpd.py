@@ -232,3 +232,64 @@ TLSProtocol SSLv23
     for fact in facts:
         if not isinstance(fact, Setting):
             assert mask(fact.detail) == fact.detail, fact.detail
+
+
+def test_ifdefine_sections_are_off_unless_defined(tmp_path):
+    text = """ServerName x
+<IfDefine ANONYMOUS_FTP>
+  <Anonymous ~ftp>
+    User ftp
+  </Anonymous>
+</IfDefine>
+<IfDefine TLS>
+  TLSEngine on
+  TLSRequired on
+</IfDefine>
+<IfDefine !TLS>
+  <Anonymous /srv/pub>
+    User ftp
+  </Anonymous>
+</IfDefine>
+"""
+    facts = conf(tmp_path, text)
+    assert [a.resource for a in of(facts, AnonymousAccess)] == ["/srv/pub"]
+    (tls,) = of(facts, TlsPolicy)
+    assert tls.enforced is False and "<IfDefine TLS>" in tls.detail and "-DTLS" in tls.detail
+    facts = conf(tmp_path, "Define TLS\n" + text)
+    assert [t.enforced for t in of(facts, TlsPolicy) if t.enforced is not None] == [True]
+    assert not of(facts, AnonymousAccess)
+
+
+def test_sftp_virtual_host_is_ssh_not_clear_text_ftp(tmp_path):
+    facts = conf(tmp_path, """Port 0
+<VirtualHost 0.0.0.0>
+  ServerName "public"
+  SFTPEngine on
+  Port 2222
+</VirtualHost>
+<VirtualHost 0.0.0.0>
+  ServerName "ftp"
+  Port 21
+</VirtualHost>
+""")
+    listeners = {l.port: l for l in of(facts, Listener)}
+    assert listeners[2222].service == "ssh" and listeners[2222].tls is True
+    (tls,) = of(facts, TlsPolicy)
+    assert tls.origin.line == 7 and '("ftp")' in tls.detail
+
+
+def test_database_and_ldap_passwords_are_credentials(tmp_path):
+    from linter.facts import Credential
+    facts = conf(tmp_path, 'SQLBackend postgres\nSQLConnectInfo db@host ftp ftp\n'
+                           'LDAPBindDN "cn=admin,dc=x" "Zq8#mw2Lr0"\nSQLConnectInfo db@host ftp ${PASS}\n'
+                           'SQLConnectInfo /var/db.sqlite3\n')
+    creds = sorted(of(facts, Credential), key=lambda c: c.origin.line)
+    assert [(c.origin.line, c.service, c.strength) for c in creds] == [(2, "postgres", "well-known"), (3, "ldap", "literal")]
+    for cred in creds:
+        assert cred.secret not in mask(cred.detail, cred.secrets) or cred.secret == cred.user
+
+
+def test_anonymous_section_without_a_login_name_is_unreachable(tmp_path):
+    assert not of(conf(tmp_path, "<Anonymous ~ftp>\n  Group ftp\n  MaxClients 10\n</Anonymous>\n"), AnonymousAccess)
+    (anon,) = of(conf(tmp_path, "<Anonymous ~ftp>\n  UserAlias anonymous ftp\n</Anonymous>\n"), AnonymousAccess)
+    assert "`anonymous`" in anon.detail

@@ -83,6 +83,7 @@ def test_no_tls_policy_for_anonymous_only_server(tmp_path):
 @pytest.mark.parametrize("bind,address,port,exposure", [
     ("127.0.0.1,21", "127.0.0.1", 21, "local"), (",2121", "*", 2121, "all"), ("2121", "*", 2121, "all"),
     ("192.168.1.5,ftp", "192.168.1.5", 21, "local"), ("93.184.216.34,21", "93.184.216.34", 21, "all"),
+    ('"127.0.0.1,21"', "127.0.0.1", 21, "local"), ("'::1,2121'", "::1", 2121, "local"),
 ])
 def test_bind(tmp_path, bind, address, port, exposure):
     (listener,) = of(conf(tmp_path, f"NoAnonymous yes\nBind {bind}\n"), Listener)

@@ -18,10 +18,14 @@ def by_type(facts, kind):
 
 
 def test_synonyms_case_and_spaces_in_names():
-    facts = read("[a]\npath=/a\nPUBLIC = Yes\n[b]\npath=/b\nGuestOk=1\nWrite Ok = yes\n[c]\nonly guest = on\n")
+    facts = read("[a]\npath=/a\nPUBLIC = Yes\n[b]\npath=/b\nGuestOk=1\nWrite Ok = yes\n[c]\nonly guest = on\npublic = yes\n")
     guests = {f.resource: f for f in by_type(facts, AnonymousAccess)}
     assert set(guests) == {"[a]", "[b]", "[c]"}
     assert not guests["[a]"].write and guests["[b]"].write and not guests["[c]"].write
+
+
+def test_guest_only_without_guest_ok_has_no_effect():
+    assert not by_type(read("[a]\npath=/a\nguest only = yes\n"), AnonymousAccess)
 
 
 def test_read_only_and_writeable_are_inverse_and_last_one_wins():
@@ -85,3 +89,31 @@ def test_include_cycle_and_per_client_include_do_not_loop(tmp_path):
     source = SourceFile(str(tmp_path / "smb.conf"), "smb.conf", "samba", text)
     facts = samba.read(source, ReadContext(tmp_path))
     assert len(by_type(facts, AnonymousAccess)) == 1
+
+
+def test_guest_is_turned_away_by_valid_users_that_do_not_name_it():
+    facts = read("[a]\nguest ok = yes\nvalid users = alice bob\n[b]\nguest ok = yes\nvalid users = %S\n"
+                 "[c]\nguest ok = yes\ninvalid users = root, nobody\n")
+    assert not by_type(facts, AnonymousAccess)
+    assert by_type(facts, Listener)[0].anonymous is False
+
+
+def test_guest_account_named_in_valid_users_or_a_group_still_gets_in():
+    facts = read("[global]\nguest account = nasuser\n[a]\nguest ok = yes\nvalid users = nasuser\n"
+                 "[b]\nguest ok = yes\nvalid users = @users\n[c]\nguest ok = yes\nvalid users =\n"
+                 "[d]\nguest ok = yes\nvalid users = {{ samba_users }}\n")
+    assert [g.resource for g in by_type(facts, AnonymousAccess)] == ["[a]", "[b]", "[c]", "[d]"]
+
+
+def test_one_global_guest_line_gives_one_fact_naming_every_share():
+    facts = read("[global]\nguest ok = Yes\n[print$]\nread only = No\n[File System]\npath = /\n[p]\nprint ok = yes\n")
+    guests = by_type(facts, AnonymousAccess)
+    assert len(guests) == 1 and guests[0].origin.line == 2 and guests[0].write
+    assert guests[0].resource == "[print$], [File System]"
+    assert "write to [print$]" in guests[0].detail and "inherited from [global]" in guests[0].detail
+
+
+def test_messages_quote_the_names_as_written():
+    guest = by_type(read("[Drop]\npath = /d\nread only = no\nwritable = yes\npublic = yes\n"), AnonymousAccess)[0]
+    assert guest.resource == "[Drop]" and guest.origin.line == 5
+    assert "`public = yes`" in guest.detail and "`writable = yes`" in guest.detail

@@ -164,3 +164,9 @@ def test_details_survive_secret_masking(tmp_path):
     for fact in read(tmp_path, text):
         if not isinstance(fact, Setting):
             assert mask(fact.detail) == fact.detail, fact.detail
+
+
+def test_secure_email_list_is_still_anonymous_but_says_so(tmp_path):
+    anon = only(read(tmp_path, "anonymous_enable=YES\nsecure_email_list_enable=yes\nlocal_enable=NO\n"), AnonymousAccess)
+    assert "email_password_file" in anon.detail and "without a password" not in anon.detail
+    assert mask(anon.detail) == anon.detail

@@ -248,10 +248,38 @@ class _RelatedIndex:
         return [o for o in found if o is not fact]
 
 
+class _FactIndex:
+    """Facts by kind, and by the lower-cased value of one field, built on first use."""
+
+    def __init__(self, facts: list[Fact]):
+        self.by_kind: dict[str, list[Fact]] = defaultdict(list)
+        for fact in facts:
+            self.by_kind[fact.kind].append(fact)
+        self._by_field: dict[tuple[str, str], dict[str, list[Fact]]] = {}
+
+    def candidates(self, rule: Rule) -> list[Fact]:
+        facts = self.by_kind.get(rule.fact, [])
+        if rule.selector is None:
+            return facts
+        name, values = rule.selector
+        table = self._by_field.get((rule.fact, name))
+        if table is None:
+            table = defaultdict(list)
+            for fact in facts:
+                value = fact.get(name)
+                if isinstance(value, str):
+                    table[value.lower()].append(fact)
+            self._by_field[(rule.fact, name)] = table
+        if len(values) == 1:
+            return table.get(next(iter(values)), [])
+        position = {id(f): i for i, f in enumerate(facts)} if len(values) > 1 else {}
+        picked = [f for v in values for f in table.get(v, ())]
+        return sorted(picked, key=lambda f: position[id(f)])  # keep the facts' own order
+
+
 def evaluate(rules: dict[str, Rule], facts: list[Fact]) -> list[Finding]:
-    by_kind: dict[str, list[Fact]] = defaultdict(list)
-    for fact in facts:
-        by_kind[fact.kind].append(fact)
+    index_ = _FactIndex(facts)
+    by_kind = index_.by_kind
     findings: list[Finding] = []
     for rule in rules.values():
         if rule.fact is None:
@@ -260,7 +288,7 @@ def evaluate(rules: dict[str, Rule], facts: list[Fact]) -> list[Finding]:
         if rule.related is not None:
             index = _RelatedIndex([o for o in by_kind.get(rule.related.fact, ()) if rule.related.where(o)],
                                   by_file=rule.related.scope == "file")
-        for fact in by_kind.get(rule.fact, ()):
+        for fact in index_.candidates(rule):
             try:
                 if not rule.where(fact):
                     continue

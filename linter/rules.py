@@ -17,6 +17,7 @@ import yaml
 
 from linter.conditions import ConditionError, compile_condition
 from linter.facts import FACT_TYPES
+from linter.knowledge import parse_bool
 from linter.model import Severity
 
 CLASS_BLOCKS = {
@@ -68,6 +69,9 @@ class Rule:
     where: Callable[[Any], bool] | None = None
     related: RelatedMatch | None = None
     escalations: tuple[Escalation, ...] = ()
+    # (field, values): a top-level literal of `where`, used to look candidate facts up in an
+    # index instead of testing every fact; the full condition still decides.
+    selector: tuple[str, frozenset[str]] | None = None
     raw: dict = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -103,6 +107,22 @@ def _validate(documents: list[tuple[str, Any]], digest: str) -> None:
             marker.write_text("validated\n", encoding="utf-8")
         except OSError:
             pass  # a read-only home only costs the next run a validation
+
+
+# Fields whose values are plain strings in every fact, most selective first.
+_SELECTOR_FIELDS = ("key", "service", "mechanism", "strength", "who", "product", "role", "via", "exposure")
+
+
+def _selector(where: dict | None) -> tuple[str, frozenset[str]] | None:
+    if not isinstance(where, dict):
+        return None
+    for name in _SELECTOR_FIELDS:
+        spec = where.get(name)
+        values = spec if isinstance(spec, list) else [spec] if isinstance(spec, str) else None
+        # only plain strings: a boolean spelling ("yes") also equals a boolean fact value
+        if values and all(isinstance(v, str) and parse_bool(v) is None for v in values):
+            return name, frozenset(v.lower() for v in values)
+    return None
 
 
 def _compile(path: str, doc: dict) -> Rule:
@@ -141,7 +161,8 @@ def _compile(path: str, doc: dict) -> Rule:
         id=rule_id, name=doc["name"], title=doc["title"], rule_class=doc["class"],
         severity=Severity.parse(doc["severity"]), message=doc["message"], docs=doc["docs"],
         source=path, applies_to=tuple(doc.get("applies_to", ())), tags=tuple(doc.get("tags", ())),
-        fact=fact, where=where, related=related, escalations=tuple(escalations), raw=doc,
+        fact=fact, where=where, related=related, escalations=tuple(escalations),
+        selector=_selector(match.get("where")), raw=doc,
     )
 
 

@@ -7,6 +7,7 @@ first character, so a user can tell which value is meant without the value leaki
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _KEYWORDS = r"(?:password|passwd|passphrase|pass|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?|registered[_-]?users|client[_-]?secret|auth)"
 _ASSIGNMENT = re.compile(
@@ -18,6 +19,15 @@ _ASSIGNMENT = re.compile(
 _NOT_SECRET = frozenset({"yes", "no", "true", "false", "on", "off", "none", "null", "required", "=", ":"})
 
 
+_KEYWORD = re.compile(_KEYWORDS, re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _whole_value(secret: str) -> re.Pattern:
+    # whole values only: the secret `postgres` must not turn `postgres_index-db` into noise
+    return re.compile(r"(?<![\w-])" + re.escape(secret) + r"(?![\w-])")
+
+
 def mask_value(value: str) -> str:
     return (value[0] if value else "") + "*****"
 
@@ -26,8 +36,10 @@ def mask(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
     if not text:
         return text
     for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
-        # whole values only: the secret `postgres` must not turn `postgres_index-db` into noise
-        text = re.sub(r"(?<![\w-])" + re.escape(secret) + r"(?![\w-])", mask_value(secret), text)
+        if secret in text:
+            text = _whole_value(secret).sub(mask_value(secret), text)
+    if not _KEYWORD.search(text):
+        return text
 
     def _replace(match: re.Match) -> str:
         value = match.group("value")

@@ -84,10 +84,14 @@ def classify_by_name(relpath: str) -> str | None:
 
 
 def needs_sniff(relpath: str) -> bool:
-    name = strip_template_suffix(PurePosixPath(relpath).name.lower())
+    raw = PurePosixPath(relpath).name.lower()
+    if raw.endswith(IGNORED_SUFFIXES):
+        return False
+    name = strip_template_suffix(raw)
     suffix = PurePosixPath(name).suffix
     parent = PurePosixPath(relpath).parent.name.lower()
-    return suffix in SNIFF_SUFFIXES and (suffix != "" or parent in ("sites-available", "sites-enabled"))
+    # nginx sites (and Apache 2.2 ones) are named after the site: `example.com`, `pacs.clinic.org`
+    return parent in ("sites-available", "sites-enabled") or (suffix in SNIFF_SUFFIXES and suffix != "")
 
 
 # Content signatures: each must be distinctive enough that an unrelated file does not match.
@@ -105,8 +109,9 @@ _SNIFFERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("miniupnpd", re.compile(r"(?m)^\s*(ext_ifname|enable_natpmp|secure_mode|enable_upnp)\s*=")),
     ("dcmtk", re.compile(r"(?m)^\s*NetworkTCPPort\s*=[\s\S]*AETable")),
     ("conquest", re.compile(r"(?im)^\s*\[sscscp\]\s*$[\s\S]*^\s*(MyACRNema|TCPPort)\s*=")),
-    ("nginx", re.compile(r"(?m)^\s*server\s*\{[\s\S]*?^\s*(listen|server_name|location)\b")),
-    ("apache", re.compile(r"(?im)^\s*(<VirtualHost\s|Listen\s+[\d\[]|SSLProtocol\s|ProxyPass\s)")),
+    ("nginx", re.compile(r"(?m)^\s*server\s*\{[\s\S]*?^\s*(listen|server_name|location)\b|"
+                         r"^\s*(listen|server_name|proxy_pass|ssl_protocols)\s[^;\n]*;")),
+    ("apache", re.compile(r"(?im)^\s*(<VirtualHost\s|Listen\s+[\d\[][^;\n]*$|SSLProtocol\s|ProxyPass\s)")),
     ("netatalk", re.compile(r"(?im)^\s*uam\s*list\s*=|^\s*\[Global\][\s\S]*^\s*afp\s")),
 )
 

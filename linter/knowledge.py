@@ -71,8 +71,21 @@ _REFERENCE = re.compile(
 )
 
 
+# A placeholder that a template or sample asks the user to replace: `your-noip-password`,
+# `PutGlobalAPIKeyHere`, `enter_password`, `xxxxxx`, `********`. Not a secret that leaks.
+_PLACEHOLDER = re.compile(
+    r"^(?:(?:your|enter|put|insert|replace|fill)[-_ ]?(?:the[-_ ]?|in[-_ ]?|a[-_ ]?)?[\w-]*|"
+    r"[\w-]*(?:[-_]here|here)|x{3,}|\*{3,}|\.{3,}|(?:no|none)[-_]?password[-_]?needed|todo|tbd|fixme|"
+    r"(?:api|auth)[-_]?(?:key|token)|(?:secret|password|passwd|token)[-_]?(?:placeholder|value)?)$",
+    re.IGNORECASE)
+
+
 def is_reference(value: str) -> bool:
     return bool(_REFERENCE.match(value))
+
+
+def is_placeholder(value: str) -> bool:
+    return bool(_PLACEHOLDER.match(value.strip()))
 
 
 def classify_secret(user: str | None, secret: str | None) -> str:
@@ -85,6 +98,8 @@ def classify_secret(user: str | None, secret: str | None) -> str:
     if is_reference(text):
         return "reference"
     low = text.lower()
+    if low not in WELL_KNOWN_PASSWORDS and is_placeholder(text):
+        return "reference"
     if user is not None and (user.strip().lower(), low) in DEFAULT_CREDENTIALS:
         return "default"
     if low in WELL_KNOWN_PASSWORDS or (user and low == user.strip().lower()):

@@ -8,7 +8,10 @@ on the next; `#` starts a comment only as the first non-blank character; contain
 every path component) splice files of the scanned tree in place; relative paths are relative to
 the server root (the folder of apache2.conf / httpd.conf, `conf/..` on Red Hat layouts).
 `<IfModule>`, `<IfDefine>`, `<IfVersion>`, `<IfFile>` contents are read as active: which modules
-are loaded is not known statically.
+are loaded is not known statically. `Define NAME value` is substituted into later `${NAME}` as
+Apache does when it reads the file (other `${VAR}`, from envvars, stay unknown); a `<Macro>` that
+no `Use` line expands is a template and not read. A file of nginx statements (`listen 443 ssl;`)
+that the content sniffer took for Apache gives no facts.
 
 Facts:
 - `Listener` per `Listen [addr:]port [protocol]` (tls for `https` or port 443); a file without
@@ -20,8 +23,12 @@ Facts:
   reported (mod_ssl's default, `all -SSLv3`, is set in one place and read from another).
 - `TlsPolicy(enforced=False)` for a `<VirtualHost>` without `SSLEngine on` that proxies to or
   serves a PACS/NAS web service (same evidence as the nginx reader) and does not redirect every
-  request to https (`Redirect / https://...`, a catch-all `RedirectMatch` or `RewriteRule` to
-  https).
+  request to https (`Redirect / https://...`, a catch-all `RedirectMatch`, a catch-all
+  `RewriteRule` to https under `RewriteEngine on` whose `RewriteCond`s test only the scheme, host
+  or port, or the same inside `<Location />` or `<If "%{HTTPS} ...">`). The same for proxies and
+  document roots of the main server (outside any <VirtualHost>, inherited by the virtual hosts)
+  when it is reached over plain HTTP; a conf-enabled/ or conf.d/ file is judged that way only
+  through the apache2.conf / httpd.conf of its tree, when there is one.
 - `TlsPolicy(role=client, verify=False)` for `ProxyPass` to `https://` on a non-local host while
   `SSLProxyVerify` is `none` (mod_ssl's default) or `SSLProxyCheckPeerName off` /
   `SSLProxyCheckPeerCN off`.
@@ -39,7 +46,7 @@ from pathlib import PurePosixPath
 from linter.facts import Fact, Listener, Setting, TlsPolicy
 from linter.formats.nginx import (
     MAX_INCLUDE_DEPTH, PACS_PORTS, address_exposure, expand, is_local_host, is_loopback, looks_pacs,
-    map_absolute, url_parts,
+    _shown, map_absolute, relative_patterns, url_parts,
 )
 from linter.knowledge import TLS_VERSIONS, WEAK_TLS_VERSIONS, tls_version
 from linter.model import Origin, ParseError, SourceFile
@@ -51,6 +58,7 @@ _ALL_PATTERNS = frozenset({"^", "^/", "^(.*)", "^(.*)$", "(.*)", "(.*)$", "^/(.*
                            "^/?(.*)$", "^/?(.*)", "/(.*)", "^/?", "(.*)?"})
 _ALL_VERSIONS = TLS_VERSIONS[1:]  # SSLv3 .. TLSv1.3 (SSLv2 left mod_ssl in 2.4)
 _AUTH_REQUIRE = re.compile(r"^(valid-user|user|group|ldap-\w+|claim|oauth2claim|jwt-claim|file-owner|file-group)$", re.I)
+_DEFINED = re.compile(r"\$\{(\w+)\}")
 _ADDRESS_REQUIRE = re.compile(r"^(ip|host|local|forward-dns)$", re.I)
 
 
@@ -106,10 +114,22 @@ class _Parser:
         self.ctx = ctx
         self.conf_root = conf_root
         self.stack: list[str] = []
+        self.top = ""  # the file being read, whose folders relative includes fall back on
+        # `Define NAME value` as read so far: Apache substitutes `${NAME}` when it reads the
+        # configuration (names it does not know, such as Debian's envvars, stay as written).
+        self.defines: dict[str, str] = {}
+
+    def substitute(self, args: list[str]) -> list[str]:
+        if not self.defines:
+            return args
+        return [_DEFINED.sub(lambda m: self.defines.get(m.group(1), m.group(0)), a) if "${" in a else a
+                for a in args]
 
     def parse_source(self, source: SourceFile, depth: int = 0) -> list[Directive]:
         if source.relpath in self.stack or depth > MAX_INCLUDE_DEPTH:
             return []
+        if not self.stack:
+            self.top = source.relpath
         self.stack.append(source.relpath)
         try:
             root: list[Directive] = []
@@ -137,13 +157,17 @@ class _Parser:
                     if "\t" in name:
                         name, _, more = name.partition("\t")
                         rest = more + " " + rest
-                    directive = Directive(name, split_args(rest, number, column), origin, [])
+                    directive = Directive(name, self.substitute(split_args(rest, number, column)), origin, [])
                     current.append(directive)
                     open_.append(directive)
                     current = directive.block
                     continue
                 name, _, rest = stripped.replace("\t", " ", 1).partition(" ")
-                directive = Directive(name, split_args(rest, number, column + len(name)), origin)
+                directive = Directive(name, self.substitute(split_args(rest, number, column + len(name))), origin)
+                if directive.key == "define" and directive.args:
+                    self.defines[directive.args[0]] = directive.args[1] if len(directive.args) > 1 else ""
+                elif directive.key == "undefine" and directive.args:
+                    self.defines.pop(directive.args[0], None)
                 if directive.key in ("include", "includeoptional") and directive.args:
                     current.extend(self._include(directive.args[0], source, depth))
                 elif directive.key == "serverroot" and directive.args and not open_:
@@ -166,7 +190,8 @@ class _Parser:
         if target.startswith("/"):
             patterns = map_absolute(target, source.relpath, self.conf_root)
         else:
-            patterns = ["/".join(self.conf_root + PurePosixPath(target).parts)]
+            patterns = relative_patterns(target, self.conf_root, self.top, self.ctx,
+                                         ("apache2.conf", "httpd.conf"))
         for pattern in patterns:
             files = expand(pattern, self.ctx, "apache", source,
                            lambda t: map_absolute(t, source.relpath, self.conf_root))
@@ -186,8 +211,8 @@ def conf_root_of(relpath: str) -> tuple[str, ...]:
     if parts and parts[-1] in ("sites-available", "sites-enabled", "conf-available", "conf-enabled",
                                "mods-available", "mods-enabled", "conf.d", "conf.modules.d", "extra"):
         return parts[:-1]
-    if parts and parts[-1] == "conf" and len(parts) >= 2 and parts[-2] == "httpd":
-        return parts[:-1]
+    if parts and parts[-1] == "conf":
+        return parts[:-1]  # conf/httpd.conf: the server root is the folder above (upstream and Red Hat)
     return parts
 
 
@@ -253,24 +278,65 @@ def _vhost_address(text: str) -> tuple[str, int | None]:
     return text, None
 
 
-def _redirects_all(level: list[Directive]) -> bool:
+_REDIRECT_STATUS = ("permanent", "temp", "seeother")
+# Request parts a RewriteCond may test without narrowing a redirect to part of the site: the
+# scheme or port (`%{HTTPS} off`), the host name (certbot's `%{SERVER_NAME} =example.org`), and
+# negated path tests that only spare the ACME challenge folder.
+_SCOPING_CONDITION = re.compile(r"%\{(REQUEST_URI|REQUEST_FILENAME|THE_REQUEST|QUERY_STRING|SCRIPT_FILENAME)\}", re.I)
+_SCHEME_TEST = re.compile(r"%\{(HTTPS|REQUEST_SCHEME|SERVER_PORT|HTTP:X-Forwarded-Proto)\}|\bHTTPS\b", re.I)
+
+
+def _redirect_target(d: Directive, path_given: bool) -> str | None:
+    """The target of `Redirect [status] [URL-path] URL` (the URL-path is omitted inside
+    <Location> and <If>), when the redirected path is the whole site."""
+    args = list(d.args)
+    if args and (args[0].lower() in _REDIRECT_STATUS or args[0].isdigit()):
+        args = args[1:]
+    if path_given:
+        return args[1] if len(args) >= 2 and args[0] in ("/", "") else None
+    if len(args) == 1:
+        return args[0]
+    return args[1] if len(args) >= 2 and args[0] in ("/", "") else None
+
+
+def _redirects_all(level: list[Directive], nested: bool = False) -> bool:
+    """Whether every plain request of this server (or of this <Location /> / <If> section) is
+    sent to an https:// URL: `Redirect / https://...`, a catch-all `RedirectMatch`, a catch-all
+    `RewriteRule` to https with `RewriteEngine on` (conditions on the scheme, host or port do not
+    narrow it), or the same inside `<Location />` or `<If "%{HTTPS} ...">`."""
+    rewrite_on = any(d.key == "rewriteengine" and d.args and d.args[0].lower() == "on" for d in level)
+    conditions: list[Directive] = []
     for d in level:
-        args = [a for a in d.args]
         if d.key == "redirect":
-            if args and args[0].lower() in ("permanent", "temp", "seeother") or (args and args[0].isdigit()):
-                args = args[1:]
-            if len(args) >= 2 and args[0] == "/" and args[1].lower().startswith("https://"):
+            target = _redirect_target(d, path_given=not nested)
+            if target is not None and target.lower().startswith("https://"):
                 return True
         elif d.key == "redirectmatch":
-            if args and (args[0].lower() in ("permanent", "temp", "seeother") or args[0].isdigit()):
+            args = list(d.args)
+            if args and (args[0].lower() in _REDIRECT_STATUS or args[0].isdigit()):
                 args = args[1:]
             if len(args) >= 2 and args[0] in _ALL_PATTERNS and args[1].lower().startswith("https://"):
                 return True
-        elif d.key == "rewriterule" and len(args) >= 2:
-            if args[0] in _ALL_PATTERNS and args[1].lower().startswith("https://"):
-                flags = args[2].lower() if len(args) > 2 else ""
-                if "p" not in re.split(r"[\[\],]", flags):
-                    return True
+        elif d.key == "rewritecond":
+            conditions.append(d)
+            continue
+        elif d.key == "rewriterule" and len(d.args) >= 2 and rewrite_on:
+            args = d.args
+            flags = re.split(r"[\[\],]", args[2].lower()) if len(args) > 2 else []
+            narrowed = any(_SCOPING_CONDITION.search(c.args[0]) and len(c.args) > 1 and not c.args[1].startswith("!")
+                           for c in conditions if c.args)
+            if (args[0] in _ALL_PATTERNS and args[1].lower().startswith("https://") and "p" not in flags
+                    and not narrowed):
+                return True
+            conditions = []
+        elif d.block is not None and d.key in ("location", "locationmatch") and d.args:
+            where = d.args[-1]
+            if (where in ("/", "") or (d.key == "locationmatch" or "~" in d.args) and where in _ALL_PATTERNS) \
+                    and _redirects_all(flat(d.block), nested=True):
+                return True
+        elif d.block is not None and d.key in ("if", "elseif") and d.args and _SCHEME_TEST.search(d.args[0]):
+            if _redirects_all(flat(d.block), nested=True):
+                return True
     return False
 
 
@@ -337,8 +403,50 @@ def _guarded(vhost: Directive, proxy: Proxy) -> tuple[bool, bool]:
     return auth, restricted
 
 
+def _prune_macros(tree: list[Directive]) -> list[Directive]:
+    """Drop `<Macro>` bodies no `Use` line expands: they are templates, not configuration. A used
+    macro's body is read once as written (its `$parameters` are unknown values)."""
+    used = {d.args[0].lower() for d in walk(tree) if d.key == "use" and d.args}
+
+    def prune(block: list[Directive]) -> list[Directive]:
+        out = []
+        for d in block:
+            if d.block is not None:
+                if d.key == "macro" and (not d.args or d.args[0].lower() not in used):
+                    continue
+                d.block = prune(d.block)
+            out.append(d)
+        return out
+    return prune(tree)
+
+
+# Folders whose files an apache2.conf / httpd.conf includes: read there, the main server's
+# directives are judged with the Listen ports and virtual hosts of the whole configuration.
+_INCLUDED_FOLDERS = frozenset({"conf-available", "conf-enabled", "conf.d", "conf.modules.d", "mods-available",
+                               "mods-enabled", "extra"})
+
+
+def _root_config_in_tree(source: SourceFile, ctx) -> bool:
+    folder = PurePosixPath(source.relpath).parent
+    if ctx is None or folder.name not in _INCLUDED_FOLDERS:
+        return False
+    return any(ctx.exists(f"../{name}", source) for name in ("apache2.conf", "httpd.conf", "conf/httpd.conf"))
+
+
+def _nginx_syntax(source: SourceFile) -> bool:
+    """An nginx snippet (`listen 443 ssl;` in includes/listen_https.conf) that the content sniffer
+    took for Apache's `Listen`: no <Section>, and most lines end like nginx statements."""
+    lines = [text.strip() for _, text in logical_lines(source)]
+    if not lines or any(line.startswith("<") for line in lines):
+        return False
+    nginx_like = sum(1 for line in lines if line.endswith((";", "{", "}")))
+    return nginx_like * 2 >= len(lines)
+
+
 def read(source: SourceFile, ctx) -> list[Fact]:
-    tree = parse(source, ctx)
+    if _nginx_syntax(source):
+        return []  # not Apache: nginx statements end with `;`
+    tree = _prune_macros(parse(source, ctx))
     facts: list[Fact] = []
 
     def settings(block: list[Directive], stack: list[Directive]) -> None:
@@ -385,13 +493,48 @@ def read(source: SourceFile, ctx) -> list[Fact]:
         facts.append(Listener(
             origin=d.origin, product=PRODUCT, service="http", port=port, address=address, exposure=exposure,
             via="config", tls=proto == "https",
-            detail=f"Apache `Listen {d.raw}` accepts {'HTTPS' if proto == 'https' else 'HTTP'} on port {port}"
-                   + (" from every address" if exposure == "all" else "")))
+            detail=_shown(f"Apache `Listen {d.raw}` accepts {'HTTPS' if proto == 'https' else 'HTTP'} on port {port}"
+                          + (" from every address" if exposure == "all" else ""))))
 
     vhosts = [d for d in every if d.key == "virtualhost" and d.block is not None]
     for vhost in vhosts:
         _vhost_facts(facts, vhost, every, emit_listeners=not listens)
+    if not _root_config_in_tree(source, ctx):
+        _main_server_facts(facts, source, tree, every, listens, vhosts)
     return facts
+
+
+def _vhost_tls(vhost: Directive) -> bool:
+    engine = next((d for d in reversed(flat(vhost.block or [])) if d.key == "sslengine" and d.args), None)
+    return engine is not None and engine.args[0].lower() in ("on", "optional")
+
+
+def _main_server_facts(facts: list[Fact], source: SourceFile, tree: list[Directive], every: list[Directive],
+                       listens: list[Directive], vhosts: list[Directive]) -> None:
+    """Proxies and document roots outside any <VirtualHost> (the Orthanc Book's `ProxyPass /Orthanc/
+    ...` added to httpd.conf, a conf.d/orthanc.conf): the main server serves them on its Listen
+    ports, and every virtual host inherits its ProxyPass lines."""
+    main = Directive("(main server)", [], Origin(source.relpath, 1),
+                     [d for d in tree if not (d.block is not None and d.key == "virtualhost")])
+    level = [d for d in flat(main.block) if not (d.block is not None and d.key == "virtualhost")]
+    if not _proxies(main) and not any(d.key in _ROOT_KEYS for d in level):
+        return
+    engine = next((d for d in reversed(level) if d.key == "sslengine" and d.args), None)
+    tls = engine is not None and engine.args[0].lower() in ("on", "optional")
+    plain_ports = []
+    for d in listens:
+        address, port = _vhost_address(d.args[0]) if not d.args[0].isdigit() else ("*", int(d.args[0]))
+        proto = d.args[1].lower() if len(d.args) > 1 else ("https" if port == 443 else "http")
+        if proto != "https" and not is_loopback(address):
+            plain_ports.append(d)
+    if vhosts:
+        # Reached through the virtual hosts that inherit it: a plain one that does not redirect.
+        plain = [v for v in vhosts if not _vhost_tls(v) and not _redirects_all(flat(v.block or []))
+                 and any(not is_loopback(_vhost_address(a)[0]) for a in (v.args or ["*"]))]
+        exposed = bool(plain) or bool(plain_ports)
+    else:
+        exposed = bool(plain_ports) or not listens  # no Listen in view: the default port 80
+    _vhost_facts(facts, main, every, emit_listeners=False, main=(tls or not exposed, exposed))
 
 
 def _normalise(args: list[str]) -> object:
@@ -404,13 +547,24 @@ def _normalise(args: list[str]) -> object:
     return " ".join(args)
 
 
-def _vhost_facts(facts: list[Fact], vhost: Directive, every: list[Directive], emit_listeners: bool) -> None:
+_ROOT_KEYS = ("documentroot", "alias", "aliasmatch", "scriptalias")
+
+
+def _vhost_facts(facts: list[Fact], vhost: Directive, every: list[Directive], emit_listeners: bool,
+                 main: tuple[bool, bool] | None = None) -> None:
+    """Facts of one <VirtualHost>, or with `main=(tls, exposed)` of the main server."""
     level = flat(vhost.block or [])
+    if main is not None:
+        level = [d for d in level if not (d.block is not None and d.key == "virtualhost")]
     names = [a for d in level if d.key in ("servername", "serveralias") for a in d.args]
-    label = f"<VirtualHost {vhost.raw}>" + (f" ({names[0]})" if names else "")
-    engine = next((d for d in reversed(level) if d.key == "sslengine" and d.args), None)
-    tls = engine is not None and engine.args[0].lower() in ("on", "optional")
-    addresses = [_vhost_address(a) for a in vhost.args] or [("*", None)]
+    if main is None:
+        label = _shown(f"<VirtualHost {vhost.raw}>" + (f" ({names[0]})" if names else ""))
+        tls = _vhost_tls(vhost)
+        addresses = [_vhost_address(a) for a in vhost.args] or [("*", None)]
+    else:
+        label = _shown("main server (outside any <VirtualHost>)" + (f" ({names[0]})" if names else ""))
+        tls = main[0]
+        addresses = [("*", None)] if main[1] else [("127.0.0.1", None)]
 
     if emit_listeners:
         for address, port in addresses:
@@ -436,7 +590,7 @@ def _vhost_facts(facts: list[Fact], vhost: Directive, every: list[Directive], em
 
     proxies = _proxies(vhost)
     name_pacs = looks_pacs(*names)
-    roots = [d for d in walk(vhost.block or []) if d.key in ("documentroot", "alias", "aliasmatch", "scriptalias")]
+    roots = [d for d in (walk(vhost.block or []) if main is None else level) if d.key in _ROOT_KEYS]
     exposed = any(not is_loopback(a) for a, _ in addresses)
 
     def proxy_pacs(p: Proxy) -> bool:
@@ -444,21 +598,22 @@ def _vhost_facts(facts: list[Fact], vhost: Directive, every: list[Directive], em
             looks_pacs(b) or url_parts(b)[2] in PACS_PORTS for b in backends(p.target))
 
     if not tls and exposed and not _redirects_all(level):
-        evidence = None
+        evidence, where = None, vhost.origin
         for p in proxies:
             if proxy_pacs(p) or name_pacs:
-                evidence = f"proxies `{p.path}` to {p.target}"
+                evidence, where = f"proxies `{p.path}` to {p.target}", p.directive.origin
                 break
         if evidence is None:
             for d in roots:
                 if looks_pacs(*d.args) or name_pacs:
-                    evidence = f"serves {d.raw}"
+                    evidence, where = f"serves {d.raw}", d.origin
                     break
         if evidence is not None:
             facts.append(TlsPolicy(
-                origin=vhost.origin, product=PRODUCT, service="http", role="server", enforced=False, exposed=True,
-                detail=f"Apache {label} has no `SSLEngine on` and {evidence}, a PACS/NAS web service, without "
-                       f"redirecting to https: logins and images cross the network in clear text"))
+                origin=vhost.origin if main is None else where, product=PRODUCT, service="http", role="server",
+                enforced=False, exposed=True,
+                detail=_shown(f"Apache {label} has no `SSLEngine on` and {evidence}, a PACS/NAS web service, without "
+                              f"redirecting to https: logins and images cross the network in clear text")))
 
     verify = next((d for d in reversed(level) if d.key == "sslproxyverify" and d.args), None)
     peer_checks = [d for d in level if d.key in ("sslproxycheckpeername", "sslproxycheckpeercn")
@@ -473,13 +628,13 @@ def _vhost_facts(facts: list[Fact], vhost: Directive, every: list[Directive], em
                        else "`SSLProxyVerify` is absent (mod_ssl's default is none)")
                 facts.append(TlsPolicy(
                     origin=origin, product=PRODUCT, service="http", role="client", verify=False,
-                    detail=f"Apache {label} proxies `{p.path}` to {remote[0]} over TLS but {why}: any certificate "
-                           f"is accepted from that host"))
+                    detail=_shown(f"Apache {label} proxies `{p.path}` to {remote[0]} over TLS but {why}: any "
+                                  f"certificate is accepted from that host")))
             for d in peer_checks:
                 facts.append(TlsPolicy(
                     origin=d.origin, product=PRODUCT, service="http", role="client", verify=False,
-                    detail=f"Apache {label}: `{d.name} {d.raw}` while proxying to {remote[0]}: the backend's "
-                           f"certificate may name any host"))
+                    detail=_shown(f"Apache {label}: `{d.name} {d.raw}` while proxying to {remote[0]}: the backend's "
+                                  f"certificate may name any host")))
             peer_checks = []
         if (looks_pacs(p.path, p.target) or any(looks_pacs(b) or url_parts(b)[2] in PACS_PORTS for b in targets)) \
                 and exposed:
@@ -488,5 +643,5 @@ def _vhost_facts(facts: list[Fact], vhost: Directive, every: list[Directive], em
                 facts.append(Setting(
                     origin=p.directive.origin, product=PRODUCT, section=label, key="pacs-proxy-auth", value="none",
                     raw=p.directive.raw, explicit=False,
-                    detail=f"Apache {label} proxies `{p.path}` to the PACS backend {p.target} with no login "
-                           f"required (`AuthType`/`Require`) and no address restriction"))
+                    detail=_shown(f"Apache {label} proxies `{p.path}` to the PACS backend {p.target} with no login "
+                                  f"required (`AuthType`/`Require`) and no address restriction")))

@@ -261,19 +261,34 @@ def read(source: SourceFile, ctx) -> list[Fact]:
                     global_ssl = a
 
     globals_: dict[str, Assignment] = {}
-    all_logins = [a for line in lines for a in line.assignments if a.key == "login"]
     credential_lines: set[tuple[int, int]] = set()
     host_lines = [line for line in lines if line.hosts]
 
-    def effective(locals_: dict[str, Assignment], key: str) -> Assignment | None:
-        return locals_.get(key) or globals_.get(key)
-
+    # What each host line sees: the global values set above it, then its own. A global `password=`
+    # is used by the hosts defined after it, with the login they see.
+    scopes: list[dict[str, Assignment]] = []
+    running: dict[str, Assignment] = {}
     for line in lines:
         locals_ = {a.key: a for a in line.assignments}
         if not line.hosts:
-            globals_.update(locals_)
-        scope = dict(globals_)
+            running.update(locals_)
+        scope = dict(running)
         scope.update(locals_)
+        scopes.append(scope)
+
+    def login_for(index: int, login_key: str) -> Assignment | None:
+        if lines[index].hosts:
+            return scopes[index].get(login_key)
+        following = next((j for j in range(index + 1, len(lines)) if lines[j].hosts), None)
+        if following is not None:
+            return scopes[following].get(login_key)
+        return running.get(login_key)
+
+    for index, line in enumerate(lines):
+        locals_ = {a.key: a for a in line.assignments}
+        if not line.hosts:
+            globals_.update(locals_)
+        scope = scopes[index]
 
         # Credentials: one per literal password assignment.
         for key in ("password", "fw-password"):
@@ -281,10 +296,7 @@ def read(source: SourceFile, ctx) -> list[Fact]:
             if a is None or (a.origin.line, a.origin.column) in credential_lines or a.value == "":
                 continue
             credential_lines.add((a.origin.line, a.origin.column))
-            login_key = "login" if key == "password" else "fw-login"
-            login = scope.get(login_key)
-            if login is None and key == "password" and all_logins:
-                login = all_logins[0]
+            login = login_for(index, "login" if key == "password" else "fw-login")
             user = login.value if login else None
             protocol = (scope.get("protocol").value if scope.get("protocol") else "dyndns2").lower()
             if key == "password" and protocol == "nsupdate":

@@ -346,7 +346,8 @@ def _facts(source: SourceFile, global_: Section, providers: list[Section], secti
 
 # inadyn 1.x: command line options in the file.
 _V1_KEYS = {"username": "username", "u": "username", "password": "password", "p": "password",
-            "alias": "alias", "a": "alias", "dyndns_system": "dyndns_system", "ssl": "ssl"}
+            "alias": "alias", "a": "alias", "dyndns_system": "dyndns_system", "system": "dyndns_system",
+            "s": "dyndns_system", "ssl": "ssl"}
 
 
 def _read_v1(source: SourceFile) -> list[Fact]:

@@ -9,6 +9,11 @@ Defaults (catalogue 3.16, miniupnpd.c option parser): UPnP IGD on unless `enable
 `yes` (any other value turns it off); NAT-PMP/PCP (`enable_natpmp`, newer `enable_pcp_pmp`) off
 unless `yes` or a non-zero number; `secure_mode` on only for exactly `yes` in 2.3.1 (newer
 upstream releases turn it on by default and only `no` clears it; Debian 12 ships 2.3.1).
+miniupnpd keeps everything after `=` as the value, a trailing `# comment` included, so those three
+switches are judged on the whole rest of the line (`secure_mode=yes  # note` is not `yes`); other
+values are quoted without such a comment. In `listening_ip=`, only the first word is where
+miniupnpd listens; later words are bridge members or, with MULTIPLE_EXTERNAL_IP, the public
+address of that subnet.
 """
 from __future__ import annotations
 
@@ -87,6 +92,22 @@ def parse(source: SourceFile) -> tuple[dict[str, list[tuple[str, Origin]]], list
     return options, rules
 
 
+def _as_read(source: SourceFile, entry: tuple[str, Origin] | None) -> tuple[str, Origin] | None:
+    """The value as miniupnpd's option parser keeps it: everything after `=`, trimmed, a `# ...`
+    after the value included (it strips no comment there), so `secure_mode=yes  # own IP only` is
+    not `yes` and leaves secure mode off."""
+    if entry is None:
+        return None
+    value, origin = entry
+    line = source.lines[origin.line - 1] if 0 < origin.line <= len(source.lines) else ""
+    return (line.split("=", 1)[1].strip(), origin) if "=" in line else entry
+
+
+def _atoi(text: str) -> int:
+    match = re.match(r"\s*([+-]?\d+)", text)
+    return int(match.group(1)) if match else 0
+
+
 def _last(options, key: str) -> tuple[str, Origin] | None:
     values = options.get(key)
     return values[-1] if values else None
@@ -118,6 +139,8 @@ def read(source: SourceFile, ctx) -> list[Fact]:
 
     for key, values in options.items():
         for value, origin in values:
+            if key in ("enable_upnp", "enable_natpmp", "enable_pcp_pmp", "secure_mode"):
+                value = _as_read(source, (value, origin))[0]
             facts.append(Setting(origin=origin, product=PRODUCT, section="options", key=key,
                                  value={"yes": True, "no": False}.get(value, int(value) if value.isdigit() else value),
                                  raw=value, detail=f"`{key}={value}`"))
@@ -125,11 +148,11 @@ def read(source: SourceFile, ctx) -> list[Fact]:
         facts.append(Setting(origin=rule.origin, product=PRODUCT, section="permissions", key=rule.action,
                              value=rule.text, raw=rule.text, detail=f"permission rule `{rule.text}`"))
 
-    upnp = _last(options, "enable_upnp")
-    natpmp = _last(options, "enable_natpmp") or _last(options, "enable_pcp_pmp")
-    secure = _last(options, "secure_mode")
+    upnp = _as_read(source, _last(options, "enable_upnp"))
+    natpmp = _as_read(source, _last(options, "enable_natpmp") or _last(options, "enable_pcp_pmp"))
+    secure = _as_read(source, _last(options, "secure_mode"))
     upnp_on = upnp is None or upnp[0] == "yes"
-    natpmp_on = natpmp is not None and (natpmp[0] == "yes" or (natpmp[0].isdigit() and int(natpmp[0]) != 0))
+    natpmp_on = natpmp is not None and (natpmp[0] == "yes" or _atoi(natpmp[0]) != 0)
     secure_on = secure is not None and secure[0] == "yes"
     for key, current, default, on in (("enable_upnp", upnp, "yes", upnp_on),
                                       ("enable_natpmp", natpmp, "no", natpmp_on),
@@ -158,13 +181,19 @@ def read(source: SourceFile, ctx) -> list[Fact]:
         else:
             missing = []
             if not secure_on:
-                missing.append(f"`secure_mode={secure[0]}`" if secure else
-                               "`secure_mode` is absent (off in miniupnpd 2.3.1)")
+                if secure is None:
+                    missing.append("`secure_mode` is absent (off in miniupnpd 2.3.1)")
+                elif "#" in secure[0] and secure[0].split("#", 1)[0].strip() == "yes":
+                    missing.append(f"`secure_mode={secure[0]}` is not `yes`: miniupnpd keeps the `# ...` after a value "
+                                   f"as part of it, so secure mode is off")
+                else:
+                    missing.append(f"`secure_mode={secure[0]}`")
             if deny_all is None:
                 missing.append("no permission rule ends with `deny 0-65535 0.0.0.0/0 0-65535` "
                                "(miniupnpd accepts requests no rule matches)")
-            detail = (f"miniupnpd: {what} and any device on the LAN can ask the router to forward a public "
-                      f"port to any internal address: " + "; ".join(missing))
+            reach = ("any device on the LAN can ask the router to forward any public port to itself" if secure_on
+                     else "any device on the LAN can ask the router to forward a public port to any internal address")
+            detail = f"miniupnpd: {what} and {reach}: " + "; ".join(missing)
         facts.append(Publication(origin=origin, product=PRODUCT, mechanism=mechanism,
                                  provider=ext_if[0] if ext_if else "", restricted=restricted, detail=detail))
 
@@ -187,21 +216,26 @@ def read(source: SourceFile, ctx) -> list[Fact]:
     ext6 = _last(options, "ext_ifname6")
     if ext6:
         wan.add(ext6[0])
+    # `listening_ip=ADDR[/MASK]|IFNAME [...]`: the first word is where miniupnpd listens; further words
+    # are either more interfaces of the same bridge or, with MULTIPLE_EXTERNAL_IP, the public
+    # address mappings of that subnet get (upstream `listening_ip=192.168.0.1/24 88.22.44.13`), so
+    # a public address counts only in first place.
     for value, origin in options.get("listening_ip", []):
-        for item in value.split():
+        for index, item in enumerate(value.split()):
             address = item.split("/")[0]
-            public = False
             try:
                 ip = ipaddress.ip_address(address)
-                public = not (ip.is_private or ip.is_loopback or ip.is_link_local)
             except ValueError:
-                pass
-            if item in wan or public:
-                why = (f"`listening_ip={value}` includes the WAN interface `ext_ifname={item}`" if item in wan
-                       else f"`listening_ip={value}` includes the public address {address}")
-                facts.append(Listener(
-                    origin=origin, product=PRODUCT, service="upnp", port=None, protocol="udp",
-                    address=item, exposure="all", via="config", tls=False, auth="none",
-                    detail=f"{why}: miniupnpd answers UPnP/NAT-PMP mapping requests from the internet"))
-                break
+                ip = None
+            if ip is None and item in wan:
+                why = f"`listening_ip={value}` includes the WAN interface `ext_ifname={item}`"
+            elif ip is not None and index == 0 and not (ip.is_private or ip.is_loopback or ip.is_link_local):
+                why = f"`listening_ip={value}` includes the public address {address}"
+            else:
+                continue
+            facts.append(Listener(
+                origin=origin, product=PRODUCT, service="upnp", port=None, protocol="udp",
+                address=item, exposure="all", via="config", tls=False, auth="none",
+                detail=f"{why}: miniupnpd answers UPnP/NAT-PMP mapping requests from the internet"))
+            break
     return facts

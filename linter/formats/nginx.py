@@ -1,12 +1,17 @@
 """nginx configuration (nginx.conf, sites-available/*, conf.d/*.conf; nginx 1.22 as Debian 12 ships it).
 
 Grammar (nginx's own tokenizer): directives are words ending with `;`, blocks are `name args {
-... }`; `#` starts a comment at the start of a word; "double" and 'single' quoted words take
-backslash escapes; `${var}` inside a word is a variable, not a block; `*_by_lua_block { }` bodies
-are code and skipped. `include` (with globs) splices other files of the scanned tree in place;
-relative paths are relative to the configuration prefix (the folder of nginx.conf), absolute ones
-are mapped into the tree. Jinja/ERB template lines (`{% ... %}`) are ignored and `{{ var }}`
-inside a word is part of the word (unknown, never insecure).
+... }`; `#` starts a comment at the start of a word; only a blank, `;` or `{` ends a word (a `}`
+or `#` inside one is a character, `\\x` escapes any character); "double" and 'single' quoted
+words take backslash escapes; `${var}` inside a word is a variable, not a block;
+`*_by_lua_block { }` bodies (the name may be quoted) are Lua code and skipped as
+lua-nginx-module reads them, braces in Lua strings, `[[long strings]]` and comments not counted.
+`include` (with globs) splices other files of the scanned tree in place; relative paths are
+relative to the configuration prefix (the folder of nginx.conf), then to the folders above the
+file read (a server block kept in `conf.d/templates/`), absolute ones are mapped into the tree.
+Jinja/ERB template lines (`{% ... %}`) are ignored and `{{ var }}` inside a word is part of the
+word (unknown, never insecure): `listen ${NGINX_PORT};` (the nginx image's envsubst templates)
+has an unknown port, `listen {{ ip }}:80;` an unknown address that is not judged.
 
 Contexts: main > http > server > location (nested, `if`, `limit_except`); upstream; stream >
 server. Directives of http{} are inherited by servers and locations unless they set their own.
@@ -25,7 +30,10 @@ Facts:
 - `TlsPolicy(role=client, verify=False)` for `proxy_pass https://` to a host that is not local
   while `proxy_ssl_verify` is off (its default).
 - `Setting(key="pacs-proxy-auth", value="none")` (derived) for a PACS backend proxied with neither
-  `auth_basic`/`auth_request` nor an `allow`/`deny` restriction, on a server reachable from other hosts.
+  a login (`auth_basic`, `auth_request`, `auth_jwt`, `auth_ldap`, `auth_pam`, `auth_digest`,
+  `auth_gss`, client certificates with `ssl_verify_client on` on a TLS-only server, or OpenResty
+  `access_by_lua*` code, whose checks are not known) nor an `allow`/`deny` restriction, on a
+  server reachable from other hosts.
 - stream{} servers: `Listener` per `listen`, and `TlsPolicy(service=dicom, enforced=False)` when a
   DICOM port is forwarded without `ssl`.
 - `Setting` for every simple directive, and for absent `ssl_protocols`, `server_tokens`,
@@ -234,7 +242,8 @@ class Directive:
 
 
 _JINJA_LINE = re.compile(r"^[ \t]*(\{%.*?%\}|\{#.*?#\})[ \t]*$", re.M)
-_RAW_BLOCK_SUFFIXES = ("_by_lua_block", "_by_njs_block")
+_RAW_BLOCK_SUFFIXES = ("_by_lua_block",)
+_LUA_LONG_OPEN = re.compile(r"\[(=*)\[")
 
 
 def tokenize(text: str, relpath: str):
@@ -260,24 +269,28 @@ def tokenize(text: str, relpath: str):
             i = n if end < 0 else end
             continue
         if ch == "{" and pending_raw:
-            # Lua/njs code blocks: skip to the matching brace, counting nested braces.
+            # Lua code blocks: skip to the matching brace, as lua-nginx-module's own lexer does:
+            # braces inside strings ("...", '...', [[...]], [==[...]==]) and comments (-- ...,
+            # --[[ ... ]]) do not count.
             depth, j = 0, i
             while j < n:
                 c = text[j]
-                if c in "\"'":  # a Lua/JS string: braces inside do not count
+                long_open = _LUA_LONG_OPEN.match(text, j + 2 if text.startswith("--", j) else j)
+                if long_open is not None and (text.startswith("--", j) or c == "["):
+                    close = text.find("]" + long_open.group(1) + "]", long_open.end())
+                    j = n if close < 0 else close + len(long_open.group(1)) + 2
+                    continue
+                if c in "\"'":
                     k = j + 1
                     while k < n and text[k] != c and text[k] != "\n":
                         k += 2 if text[k] == "\\" else 1
                     j = k + 1
                     continue
-                if text.startswith("--", j) and not text.startswith("--[[", j):
+                if text.startswith("--", j):
                     end = text.find("\n", j)
                     j = n if end < 0 else end
                     continue
-                if c == "\n":
-                    line += 1
-                    line_start = j + 1
-                elif c == "{":
+                if c == "{":
                     depth += 1
                 elif c == "}":
                     depth -= 1
@@ -286,6 +299,10 @@ def tokenize(text: str, relpath: str):
                 j += 1
             if j >= n:
                 raise ParseError("unterminated code block", line, column)
+            line += text.count("\n", i, j)
+            last = text.rfind("\n", i, j)
+            if last >= 0:
+                line_start = last + 1
             tokens.append((";", ";", line, column, False))
             i = j + 1
             pending_raw = False
@@ -303,6 +320,9 @@ def tokenize(text: str, relpath: str):
             while j < n and text[j] != ch:
                 if text[j] == "\\" and j + 1 < n:
                     out.append(text[j:j + 2] if text[j + 1] not in "\"'\\" else text[j + 1])
+                    if text[j + 1] == "\n":
+                        line += 1
+                        line_start = j + 2
                     j += 2
                     continue
                 if text[j] == "\n":
@@ -312,7 +332,10 @@ def tokenize(text: str, relpath: str):
                 j += 1
             if j >= n:
                 raise ParseError("unterminated quoted string", start_line, column)
-            tokens.append(("word", "".join(out), start_line, column, True))
+            word = "".join(out)
+            if directive_start and word.endswith(_RAW_BLOCK_SUFFIXES):
+                pending_raw = True
+            tokens.append(("word", word, start_line, column, True))
             i = j + 1
             directive_start = False
             continue
@@ -327,7 +350,11 @@ def tokenize(text: str, relpath: str):
                 close = text.find("}", j)
                 j = n if close < 0 else close + 1
                 continue
-            if c in " \t\r\n;{}":
+            if c == "\\" and j + 1 < n and text[j + 1] != "\n":
+                j += 2  # an escaped character is part of the word (`\;`, `\{`, `\ `)
+                continue
+            # Like nginx, only a blank, `;` or `{` ends a word: a `}` inside one is a character.
+            if c in " \t\r\n;{" or (c == "}" and j == i):
                 break
             j += 1
         word = text[i:j]
@@ -344,10 +371,13 @@ class _Parser:
         self.ctx = ctx
         self.conf_root = conf_root
         self.stack: list[str] = []
+        self.top = ""  # the file being read, whose folders relative includes fall back on
 
     def parse_source(self, source: SourceFile, depth: int = 0) -> list[Directive]:
         if source.relpath in self.stack or depth > MAX_INCLUDE_DEPTH:
             return []
+        if not self.stack:
+            self.top = source.relpath
         self.stack.append(source.relpath)
         try:
             tokens = tokenize(source.text, source.relpath)
@@ -400,7 +430,7 @@ class _Parser:
         if target.startswith("/"):
             patterns = map_absolute(target, source.relpath, self.conf_root)
         else:
-            patterns = ["/".join(self.conf_root + PurePosixPath(target).parts)]
+            patterns = relative_patterns(target, self.conf_root, self.top, self.ctx)
         for pattern in patterns:
             files = expand(pattern, self.ctx, "nginx", source,
                            lambda t: map_absolute(t, source.relpath, self.conf_root))
@@ -414,6 +444,26 @@ class _Parser:
 
                 return result
         return []
+
+
+def relative_patterns(target: str, conf_root: tuple[str, ...], relpath: str, ctx=None,
+                      markers: tuple[str, ...] = ("nginx.conf",)) -> list[str]:
+    """Tree paths to try for a relative include: the configuration root first (where the server
+    resolves it), then each folder above the file that names it and holds a main configuration
+    file (`markers`), nearest first. A server block kept in `conf.d/templates/` still finds
+    `h5bp/ssl/...` next to the nginx.conf it is meant for, and a sample in a repository of samples
+    does not pick up another sample's `conf.d/*.conf`."""
+    parts = PurePosixPath(target).parts
+    folders = [conf_root]
+    here = PurePosixPath(relpath).parts[:-1]
+    root = Path(ctx.root) if ctx is not None else None
+    for length in range(len(here) - 1, -1, -1):
+        folder = here[:length]
+        if folder in folders or root is None:
+            continue
+        if any((root.joinpath(*folder) / marker).is_file() for marker in markers):
+            folders.append(folder)
+    return ["/".join(folder + parts) for folder in folders]
 
 
 def conf_root_of(relpath: str) -> tuple[str, ...]:
@@ -462,6 +512,16 @@ class Listen:
     implicit: bool = False
 
 
+_UNKNOWN_WORD = re.compile(r"\$|\{\{")
+
+
+def _shown(text: str) -> str:
+    """A message quoting templated words: `${PORT}` as `$PORT` (the same variable to nginx and
+    envsubst) and `{{ port }}` as `<port>`, so no brace reaches the report."""
+    text = re.sub(r"\$\{(\w+)\}", r"$\1", text)
+    return re.sub(r"\{\{\s*(.*?)\s*\}\}", r"<\1>", text)
+
+
 def parse_listen(d: Directive) -> Listen | None:
     if not d.args:
         return None
@@ -477,10 +537,12 @@ def parse_listen(d: Directive) -> Listen | None:
         rest = first[close + 1:]
         if rest.startswith(":") and rest[1:].isdigit():
             port = int(rest[1:])
-        else:
+        elif not rest:
             port = 80
     elif first.isdigit():
         port = int(first)
+    elif _UNKNOWN_WORD.search(first) and ":" not in first.replace("${", "").replace("}}", ""):
+        pass  # `listen ${NGINX_PORT}` (envsubst) or `listen {{ port }}`: address and port unknown
     elif ":" in first:
         address, _, tail = first.rpartition(":")
         port = int(tail) if tail.isdigit() else None
@@ -604,12 +666,27 @@ def _restricted(server: _Server, chain: list[list[Directive]]) -> bool:
     return False
 
 
+# Directives that make nginx ask for credentials: the stock modules (auth_basic, auth_request,
+# NGINX Plus auth_jwt / auth_oidc) and common third-party ones (nginx-auth-ldap, PAM, digest,
+# SPNEGO/GSSAPI); each is switched off by `off`.
+_AUTH_DIRECTIVES = ("auth_basic", "auth_request", "auth_jwt", "auth_oidc", "auth_ldap", "auth_pam",
+                    "auth_digest", "auth_gss")
+# Lua code in the access phase (OpenResty's lua-resty-openidc, JWT checks, ...): what it checks is
+# not known, so it is not claimed to be absent.
+_ACCESS_CODE = ("access_by_lua_block", "access_by_lua", "access_by_lua_file")
+
+
 def _authenticated(server: _Server, chain: list[list[Directive]]) -> bool:
-    for name in ("auth_basic", "auth_request", "auth_jwt", "auth_oidc"):
+    for name in _AUTH_DIRECTIVES:
         d = server.lookup(name, chain)
         if d is not None and d.args and d.args[0].lower() != "off":
             return True
-    return False
+    if any(server.lookup(name, chain) is not None for name in _ACCESS_CODE):
+        return True
+    # Client certificates: a login only when every address of the server speaks TLS.
+    verify = server.lookup("ssl_verify_client", chain)
+    return (verify is not None and bool(verify.args) and verify.args[0].lower() == "on"
+            and all(listen.ssl for listen in server.listens))
 
 
 def read(source: SourceFile, ctx) -> list[Fact]:
@@ -628,7 +705,8 @@ def read(source: SourceFile, ctx) -> list[Fact]:
                         origin=d.origin, product=PRODUCT, section=_section_label(stack), key=d.name,
                         value=_normalise(d.args), raw=d.raw, detail=f"`{(d.name + ' ' + d.raw).strip()}`"))
                 if d.name in ("ssl_protocols", "proxy_ssl_protocols") and context in ("http", "stream", "mail"):
-                    _protocols(facts, d, context)
+                    at_top = not stack or stack[-1].name in ("http", "stream", "mail")
+                    _protocols(facts, d, context, at_top)
                 continue
             if d.name in _SKIP_SETTINGS_IN:
                 continue
@@ -675,7 +753,7 @@ def read(source: SourceFile, ctx) -> list[Fact]:
     return facts
 
 
-def _protocols(facts: list[Fact], d: Directive, context: str) -> None:
+def _protocols(facts: list[Fact], d: Directive, context: str, at_top: bool = True) -> None:
     if any("$" in a or "{{" in a for a in d.args):
         return
     versions = tuple(v for v in (tls_version(a) for a in d.args) if v)
@@ -684,7 +762,7 @@ def _protocols(facts: list[Fact], d: Directive, context: str) -> None:
     detail = f"`{d.name} {d.raw}`"
     if weak:
         detail += f" allows {', '.join(weak)}"
-        if d.name == "ssl_protocols" and context == "http":
+        if d.name == "ssl_protocols" and context == "http" and at_top:
             detail += " for every TLS server that does not set its own `ssl_protocols`"
     facts.append(TlsPolicy(origin=d.origin, product=PRODUCT, service="http" if context == "http" else "other",
                            role=role, versions=versions, detail=detail))
@@ -695,18 +773,21 @@ def _server_facts(facts: list[Fact], server: _Server, upstreams) -> None:
     auth = _authenticated(server, chain)
     restricted = _restricted(server, chain)
     for listen in server.listens:
-        exposure = address_exposure(listen.address) if listen.port is not None or listen.address.startswith("unix:") else "all"
+        if _UNKNOWN_WORD.search(listen.address):
+            continue  # `listen {{ ip }}:80`: who can reach it is unknown
+        exposure = address_exposure(listen.address)
         if exposure == "all" and restricted:
             exposure = "restricted"
         where = f"`listen {listen.raw}`" if not listen.implicit else "no `listen` directive (nginx listens on *:80)"
         facts.append(Listener(
             origin=listen.origin, product=PRODUCT, service="http", port=listen.port, address=listen.address,
             exposure=exposure, via="config", tls=listen.ssl, auth="required" if auth else "unknown",
-            detail=f"nginx {server.label} accepts {'HTTPS' if listen.ssl else 'plain HTTP'} on {where}"
-                   + (" from every address" if exposure == "all" else "")))
+            detail=_shown(f"nginx {server.label} accepts {'HTTPS' if listen.ssl else 'plain HTTP'} on {where}"
+                          + (" from every address" if exposure == "all" else ""))))
 
     content = _collect_content(server, upstreams)
-    plain = [l for l in server.listens if not l.ssl and not is_loopback(l.address)]
+    plain = [l for l in server.listens
+             if not l.ssl and not is_loopback(l.address) and not _UNKNOWN_WORD.search(l.address)]
     pacs = [c for c in content if c.pacs]
     if plain and pacs:
         first = pacs[0]
@@ -716,8 +797,8 @@ def _server_facts(facts: list[Fact], server: _Server, upstreams) -> None:
         where = f"`listen {listen.raw}`" if not listen.implicit else "port 80 (no `listen` directive)"
         facts.append(TlsPolicy(
             origin=listen.origin, product=PRODUCT, service="http", role="server", enforced=False, exposed=True,
-            detail=f"nginx {server.label} accepts plain HTTP on {where} and {what}, a PACS/NAS web "
-                   f"service, without redirecting to HTTPS: logins and images cross the network in clear text"))
+            detail=_shown(f"nginx {server.label} accepts plain HTTP on {where} and {what}, a PACS/NAS web "
+                          f"service, without redirecting to HTTPS: logins and images cross the network in clear text")))
 
     for item in content:
         if item.kind != "pass":
@@ -735,16 +816,17 @@ def _server_facts(facts: list[Fact], server: _Server, upstreams) -> None:
                            else "`proxy_ssl_verify` is absent (nginx's default is off)")
                     facts.append(TlsPolicy(
                         origin=origin, product=PRODUCT, service="http", role="client", verify=False,
-                        detail=f"nginx {server.label} proxies `{item.location}` to {item.target} over TLS but "
-                               f"{why}: any certificate is accepted from that host"))
+                        detail=_shown(f"nginx {server.label} proxies `{item.location}` to {item.target} over TLS but "
+                                      f"{why}: any certificate is accepted from that host")))
         # PG240: a PACS backend published with no authentication at the proxy.
-        if item.backend_pacs and any(not is_loopback(l.address) for l in server.listens):
+        if item.backend_pacs and any(not is_loopback(l.address) and not _UNKNOWN_WORD.search(l.address)
+                                     for l in server.listens):
             if not _authenticated(server, item.chain) and not _restricted(server, item.chain):
                 facts.append(Setting(
                     origin=item.directive.origin, product=PRODUCT, section=f"{server.label} location {item.location}",
                     key="pacs-proxy-auth", value="none", raw=item.directive.raw, explicit=False,
-                    detail=f"nginx {server.label} proxies `{item.location}` to the PACS backend {item.target} with "
-                           f"neither `auth_basic` nor `auth_request` and no `allow`/`deny` restriction"))
+                    detail=_shown(f"nginx {server.label} proxies `{item.location}` to the PACS backend {item.target} "
+                                  f"with neither `auth_basic` nor `auth_request` and no `allow`/`deny` restriction")))
 
 
 def _stream_facts(facts: list[Fact], directive: Directive, chain) -> None:
@@ -764,11 +846,11 @@ def _stream_facts(facts: list[Fact], directive: Directive, chain) -> None:
         facts.append(Listener(
             origin=d.origin, product=PRODUCT, service=service, port=listen.port, address=listen.address,
             exposure=exposure, via="config", tls=listen.ssl,
-            detail=f"nginx stream server `listen {listen.raw}` forwards TCP port {listen.port}"
-                   + (f" to {target}" if target else "") + (" from every address" if exposure == "all" else "")))
+            detail=_shown(f"nginx stream server `listen {listen.raw}` forwards TCP port {listen.port}"
+                          + (f" to {target}" if target else "") + (" from every address" if exposure == "all" else ""))))
         if service == "dicom" and not listen.ssl:
             facts.append(TlsPolicy(
                 origin=d.origin, product=PRODUCT, service="dicom", role="server", enforced=False,
                 exposed=not is_loopback(listen.address),
-                detail=f"nginx stream server `listen {listen.raw}` forwards DICOM"
-                       + (f" to {target}" if target else "") + " without TLS"))
+                detail=_shown(f"nginx stream server `listen {listen.raw}` forwards DICOM"
+                              + (f" to {target}" if target else "") + " without TLS")))

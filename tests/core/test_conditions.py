@@ -42,3 +42,19 @@ def test_unknown_field_operator_or_predicate_is_a_load_error():
         compile_condition({"predicate": "nope"}, "match.where")
     with pytest.raises(ConditionError, match="regular expression"):
         compile_condition({"detail": {"matches": "("}}, "match.where")
+
+
+def test_secret_classification():
+    from linter.knowledge import classify_secret
+
+    assert classify_secret("orthanc", "orthanc") == "default"
+    assert classify_secret("admin", "") == "blank"
+    assert classify_secret("bob", "bob") == "well-known"
+    assert classify_secret("u", "changeit") == "well-known"
+    assert classify_secret("u", "${DB_PASSWORD}") == "reference"
+    assert classify_secret("u", "{{ vault_db_password }}") == "reference"
+    # placeholders a sample asks the user to replace are not leaked secrets
+    for placeholder in ("your-noip-password", "PutGlobalAPIKeyHere", "enter_password", "xxxxxxxx", "<token>"):
+        assert classify_secret("u", placeholder) == "reference", placeholder
+    assert classify_secret("u", "Radiology2019!") == "literal"
+    assert classify_secret("u", "mypassword") == "literal"

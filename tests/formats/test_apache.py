@@ -154,3 +154,71 @@ def test_red_hat_layout_server_root(tmp_path):
     facts = apache.read(SourceFile(str(conf / "conf" / "httpd.conf"), "etc/httpd/conf/httpd.conf", "apache", text),
                         ReadContext(tmp_path))
     assert of(facts, TlsPolicy)[0].origin.path == "etc/httpd/conf.d/ssl.conf"
+
+
+# --- corner cases found in real configurations ----------------------------------------------
+
+def test_more_redirect_forms():
+    proxy = "ProxyPass / http://localhost:8042/\n"
+    # certbot's rewrite, the ACME folder spared
+    assert not plain("<VirtualHost *:80>\nServerName pacs.example.org\nRewriteEngine on\n"
+                     "RewriteCond %{REQUEST_URI} !^/\\.well-known/acme-challenge/\n"
+                     "RewriteCond %{SERVER_NAME} =pacs.example.org\n"
+                     "RewriteRule ^ https://%{SERVER_NAME}%{REQUEST_URI} [END,NE,R=permanent]\n" + proxy + "</VirtualHost>\n")
+    # inside <Location /> the URL-path is omitted
+    assert not plain("<VirtualHost *:80>\n<Location />\nRedirect permanent https://pacs.example.org/\n</Location>\n"
+                     + proxy + "</VirtualHost>\n")
+    assert not plain("<VirtualHost *:80>\n<If \"%{HTTPS} != 'on'\">\nRedirect https://pacs.example.org/\n</If>\n"
+                     + proxy + "</VirtualHost>\n")
+    # no RewriteEngine on: the rule never runs
+    assert plain("<VirtualHost *:80>\nRewriteRule ^ https://%{HTTP_HOST}%{REQUEST_URI} [R=301,L]\n" + proxy
+                 + "</VirtualHost>\n")
+    # a redirect of one folder only
+    assert plain("<VirtualHost *:80>\nRewriteEngine on\nRewriteCond %{REQUEST_URI} ^/admin\n"
+                 "RewriteRule ^ https://%{HTTP_HOST}%{REQUEST_URI} [R=301,L]\n" + proxy + "</VirtualHost>\n")
+
+
+def test_define_is_substituted():
+    facts = read("Define ARCHIVE http://127.0.0.1:8042\n<VirtualHost *:80>\nProxyPass /api/ ${ARCHIVE}/\n"
+                 "</VirtualHost>\n")
+    settings = [s for s in of(facts, Setting) if s.key == "ProxyPass"]
+    assert settings[0].raw == "/api/ http://127.0.0.1:8042/"
+    assert [t for t in of(facts, TlsPolicy) if t.enforced is False]
+
+
+def test_unused_macros_are_not_configuration():
+    macro = ("<Macro PacsSite $name>\n<VirtualHost *:80>\nServerName $name\nProxyPass / http://$name:8042/\n"
+             "</VirtualHost>\n</Macro>\n")
+    assert not of(read(macro), Listener)
+    assert not plain(macro)
+    used = read(macro + "Use PacsSite pacs1\n")
+    assert of(used, Listener) and [t for t in of(used, TlsPolicy) if t.enforced is False]
+
+
+def test_main_server_proxy_outside_any_virtual_host():
+    book = ("LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so\nProxyRequests On\n"
+            "ProxyPass /Orthanc/ http://localhost:8000/ retry=0\n")
+    found = plain(book)
+    assert len(found) == 1 and found[0].origin.line == 3
+    assert [s for s in of(read(book), Setting) if s.key == "pacs-proxy-auth"]
+    # inherited by a plain virtual host that does not redirect
+    assert plain("Listen 443\n" + book + "<VirtualHost *:80>\nServerName x\n</VirtualHost>\n")
+    # every virtual host redirects or speaks TLS, and the only Listen is 443
+    assert not plain("Listen 443\n" + book + "<VirtualHost *:443>\nSSLEngine on\n</VirtualHost>\n"
+                     "<VirtualHost *:80>\nRedirect / https://pacs.example.org/\n</VirtualHost>\n")
+    assert not plain("SSLEngine on\n" + book)
+
+
+def test_main_server_judged_once_from_apache2_conf(tmp_path):
+    conf = tmp_path / "etc" / "apache2"
+    (conf / "conf-enabled").mkdir(parents=True)
+    (conf / "apache2.conf").write_text("Listen 443\nIncludeOptional conf-enabled/*.conf\n")
+    snippet = conf / "conf-enabled" / "orthanc.conf"
+    snippet.write_text("ProxyPass /orthanc/ http://127.0.0.1:8042/\n")
+    source = SourceFile(str(snippet), "etc/apache2/conf-enabled/orthanc.conf", "apache", snippet.read_text())
+    assert not [t for t in of(apache.read(source, ReadContext(tmp_path)), TlsPolicy) if t.enforced is False]
+
+
+def test_nginx_statements_are_not_read_as_apache():
+    assert read("listen 443 ssl http2;\nlisten [::]:443 ssl http2;\n") == []
+    assert of(read("Listen 443 https\n"), Listener)

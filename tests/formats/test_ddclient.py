@@ -129,3 +129,11 @@ def test_double_quoted_password_keeps_ddclient_semantics():
     # 3.10 only strips single quotes from a password; a double-quoted one ends at the first blank
     cred = of(read('login=a\npassword="x y"\nhost.example.org\n'), Credential)[0]
     assert cred.secret == '"x'
+
+
+def test_login_of_a_password_is_the_one_its_hosts_see():
+    facts = read("protocol=zoneedit1, login=zone-user, password=zone-secret-1 zone.example.org\n"
+                 "protocol=godaddy\npassword=godaddy-key-2\nmyhost.example.com\n"
+                 "password=later-secret-3\nlogin=later-user\nlater.example.net\n")
+    users = {c.secret: c.user for c in of(facts, Credential)}
+    assert users == {"zone-secret-1": "zone-user", "godaddy-key-2": None, "later-secret-3": "later-user"}

@@ -85,3 +85,12 @@ def test_grammar_errors(text, line):
     with pytest.raises(ParseError) as err:
         read(text)
     assert err.value.line == line
+
+
+def test_v1_option_file_system_keyword_and_short_option():
+    pubs = of(read("system default@freedns.afraid.org\nusername u\npassword Xk29fjw9qLm\nalias a.example.org\n"),
+              Publication)
+    assert pubs[0].provider == "default@freedns.afraid.org"
+    pubs = of(read("-S default@dnsomatic.com \\\n--username u \\\n--password p \\\n--alias all.dnsomatic.com\n"),
+              Publication)
+    assert pubs[0].provider == "default@dnsomatic.com"

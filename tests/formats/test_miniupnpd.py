@@ -69,3 +69,20 @@ def test_wan_interface_or_public_address_in_listening_ip():
 def test_bad_lines_are_parse_errors(text):
     with pytest.raises(ParseError):
         read(text)
+
+
+def test_listening_ip_words_after_the_first():
+    # MULTIPLE_EXTERNAL_IP: the public address after the LAN subnet is what mappings get, not a listener
+    facts = read("ext_ifname=eth1\nlistening_ip=192.168.0.1/24 88.22.44.13\nsecure_mode=yes\n"
+                 "deny 0-65535 0.0.0.0/0 0-65535\n")
+    assert not of(facts, Listener)
+    # bridge members: the WAN interface among them still answers from the internet
+    facts = read("ext_ifname=eth1\nlistening_ip=bridge0 em0 eth1\n")
+    assert [l.address for l in of(facts, Listener)] == ["eth1"]
+    assert [l.address for l in of(read("listening_ip=88.22.44.13\n"), Listener)] == ["88.22.44.13"]
+
+
+def test_secure_mode_without_a_final_deny_is_described_as_own_address_only():
+    pubs = of(read("ext_ifname=eth1\nlistening_ip=br-lan\nsecure_mode=yes\n"), Publication)
+    assert pubs and pubs[0].restricted is False
+    assert "to itself" in pubs[0].detail and "any internal address" not in pubs[0].detail

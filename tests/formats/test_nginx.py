@@ -186,3 +186,117 @@ def test_debian_absolute_symlink_in_sites_enabled_is_mapped_into_the_tree(tmp_pa
     facts = nginx.read(SourceFile(str(conf / "nginx.conf"), "srv/etc/nginx/nginx.conf", "nginx", text),
                        ReadContext(tmp_path))
     assert [t.origin.path for t in of(facts, TlsPolicy)] == ["srv/etc/nginx/sites-available/pacs"]
+
+
+# --- grammar corner cases found in real configurations --------------------------------------
+
+def test_escaped_characters_and_closing_brace_inside_a_word():
+    tree = nginx.parse(SourceFile("/x/n.conf", "n.conf", "nginx", r'''
+http {
+    log_format x \#arg\ 1 '#arg 2';
+    location /a\{b\;c\} { return 200 ok}x; }
+}
+'''))
+    http = tree[0]
+    assert http.block[0].args == ["x", r"\#arg\ 1", "#arg 2"]
+    location = http.block[1]
+    assert location.args == [r"/a\{b\;c\}"]
+    assert location.block[0].args == ["200", "ok}x"]
+
+
+def test_lua_blocks_with_long_strings_comments_and_a_quoted_name():
+    tree = nginx.parse(SourceFile("/x/n.conf", "n.conf", "nginx", '''
+http {
+    server {
+        set_by_lua_block $res { -- a comment with a brace {
+            return 1
+        }
+        "rewrite_by_lua_block" {
+            t = { 1, 2, 3 }
+            s = [[ } not a brace ]]
+            --[==[ long comment
+              with } braces { ]==]
+            u = "}" .. '{'
+        }
+        listen 8080;
+    }
+}
+'''))
+    server = tree[0].block[0]
+    assert [d.name for d in server.block] == ["set_by_lua_block", "rewrite_by_lua_block", "listen"]
+    assert server.block[2].origin.line == 14
+
+
+def test_line_numbers_after_an_escaped_newline_in_quotes():
+    tree = nginx.parse(SourceFile("/x/n.conf", "n.conf", "nginx", 'add_header X "a\\\nb";\nlisten 80;\n'))
+    assert tree[1].origin.line == 3
+
+
+def test_access_phase_lua_counts_as_authentication():
+    facts = read('''
+server {
+    listen 443 ssl;
+    location /pacs/ {
+        access_by_lua_block { local res = require("resty.openidc").bearer_jwt_verify({}) }
+        proxy_pass http://orthanc:8042/;
+    }
+    location /ldap/ { auth_ldap "PACS"; proxy_pass http://orthanc:8042/; }
+    location /open/ { proxy_pass http://orthanc:8042/; }
+}
+''')
+    unauthenticated = [f for f in of(facts, Setting) if f.key == "pacs-proxy-auth"]
+    assert [f.section.split()[-1] for f in unauthenticated] == ["/open/"]
+
+
+def test_client_certificates_count_only_when_every_listen_is_tls():
+    text = '''
+server {
+    listen 443 ssl;
+    %s
+    ssl_verify_client on;
+    location / { proxy_pass http://orthanc:8042; }
+}
+'''
+    assert not [f for f in of(read(text % ""), Setting) if f.key == "pacs-proxy-auth"]
+    assert [f for f in of(read(text % "listen 80;"), Setting) if f.key == "pacs-proxy-auth"]
+
+
+def test_templated_listen_port_and_address():
+    facts = read('''
+server {
+    listen ${NGINX_PORT};
+    listen [::]:${NGINX_PORT};
+    listen {{ bind_ip }}:8080;
+    location /orthanc/ { proxy_pass http://orthanc:8042/; }
+}
+''')
+    listeners = of(facts, Listener)
+    assert [(l.address, l.port) for l in listeners] == [("*", None), ("[::]", None)]
+    plain = [f for f in of(facts, TlsPolicy) if f.enforced is False]
+    assert len(plain) == 1 and plain[0].origin.line == 3
+
+
+def test_relative_include_falls_back_to_the_folders_above(tmp_path):
+    (tmp_path / "conf.d" / "templates").mkdir(parents=True)
+    (tmp_path / "h5bp" / "tls").mkdir(parents=True)
+    (tmp_path / "h5bp" / "tls" / "policy.conf").write_text("ssl_protocols TLSv1 TLSv1.2;\n")
+    (tmp_path / "nginx.conf").write_text("http {\n include conf.d/*.conf;\n}\n")
+    site = tmp_path / "conf.d" / "templates" / "example.com.conf"
+    site.write_text("server {\n listen 443 ssl;\n include h5bp/tls/policy.conf;\n}\n")
+    source = SourceFile(str(site), "conf.d/templates/example.com.conf", "nginx", site.read_text())
+    facts = nginx.read(source, ReadContext(tmp_path))
+    policy = [f for f in of(facts, TlsPolicy) if f.versions]
+    assert policy and policy[0].origin.path == "h5bp/tls/policy.conf"
+    # included inside a server block: it is not the http-wide default
+    assert "for every TLS server" not in policy[0].detail
+
+
+def test_relative_include_does_not_reach_into_another_sample(tmp_path):
+    # a repository of samples: `conf.d/*.conf` of one sample is not taken from the repository root
+    (tmp_path / "conf.d").mkdir()
+    (tmp_path / "conf.d" / "other.conf").write_text("server {\n listen 80;\n}\n")
+    (tmp_path / "sample").mkdir()
+    conf = tmp_path / "sample" / "nginx.conf"
+    conf.write_text("http {\n include conf.d/*.conf;\n}\n")
+    facts = nginx.read(SourceFile(str(conf), "sample/nginx.conf", "nginx", conf.read_text()), ReadContext(tmp_path))
+    assert not of(facts, Listener)

@@ -24,8 +24,10 @@ _KEYWORD = re.compile(_KEYWORDS, re.IGNORECASE)
 
 @lru_cache(maxsize=4096)
 def _whole_value(secret: str) -> re.Pattern:
-    # whole values only: the secret `postgres` must not turn `postgres_index-db` into noise
-    return re.compile(r"(?<![\w-])" + re.escape(secret) + r"(?![\w-])")
+    # Whole values only: the secret `postgres` must not turn `postgres_index-db` into noise. A word
+    # in backticks is a key or name a message quotes (`password` holds ...), never the value:
+    # messages do not quote secrets.
+    return re.compile(r"(?<![\w`-])" + re.escape(secret) + r"(?![\w`-])")
 
 
 def mask_value(value: str) -> str:

@@ -96,3 +96,22 @@ def test_text_report_cannot_be_forged_by_file_names_or_values(tmp_path, rules):
     out = render("text", scan([str(folder)], rules, root=str(folder)))
     assert "\n::error" not in out and "\x1b" not in out
     assert "smb\\x0a::error" in out and "\\x1b[2J" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_directory_order_does_not_change_the_report(fmt, tmp_path, rules):
+    """The same files, created in opposite orders (so the file system lists them differently),
+    give byte-identical reports."""
+    import shutil
+
+    source = REPO / "examples" / "clinic-insecure"
+    files = sorted(p for p in source.rglob("*") if p.is_file())
+    outputs = []
+    for name, order in (("a", files), ("b", list(reversed(files)))):
+        root = tmp_path / name / "clinic"
+        for path in order:
+            target = root / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        outputs.append(render(fmt, scan([str(root)], rules, root=str(root))))
+    assert outputs[0] == outputs[1]

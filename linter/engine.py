@@ -345,6 +345,13 @@ def scan(paths: list[str], rules: dict[str, Rule], root: str | None = None,
     findings = _dedupe(evaluate(rules, facts) + problems)
     findings = [f for f in findings if f.rule_id in rules]
     texts = {rel: src.lines for rel, src in sources.items()}
+    # A snippet is a whole line, and a line can hold more than the one secret its finding is
+    # about (two users on one line; a line-1 finding about a missing key on a password line):
+    # mask every secret any fact found in that file.
+    file_secrets: dict[str, set[str]] = defaultdict(set)
+    for fact in facts:
+        if fact.secrets:
+            file_secrets[fact.origin.path].update(fact.secrets)
     findings = apply_waivers(findings, texts, today)
     findings = [f for f in findings if f.rule_id in rules]
     finished = []
@@ -354,8 +361,9 @@ def scan(paths: list[str], rules: dict[str, Rule], root: str | None = None,
         line = lines[f.origin.line - 1].strip() if 0 < f.origin.line <= len(lines) else ""
         # Mask a window wider than what is shown, so a secret that straddles the cut is still
         # recognised whole; never run the masker over a multi-megabyte line.
-        snippet = mask(line[:SNIPPET_WINDOW], f.secrets)[:SNIPPET_CHARS]
-        finished.append(replace(f, message=mask(f.message, f.secrets), snippet=snippet,
+        secrets = tuple(file_secrets.get(f.origin.path, set()).union(f.secrets))
+        snippet = mask(line[:SNIPPET_WINDOW], secrets)[:SNIPPET_CHARS]
+        finished.append(replace(f, message=mask(f.message, secrets), snippet=snippet,
                                 title=rule.title, rule_class=rule.rule_class))
     finished.sort(key=lambda f: f.sort_key)
     return ScanResult(discovery.root, sorted(scanned, key=lambda s: s.relpath), finished, facts, rules)

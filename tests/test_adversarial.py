@@ -44,7 +44,8 @@ ATTACKS: dict[str, tuple[str, object, set[str]]] = {
     "5 MB value on one line": ("longline/vsftpd.conf", "anonymous_enable=" + "Y" * 5_000_000 + "\n", set()),
     # a 2 MB value on the line a finding points at: the snippet and masking stay bounded
     "2 MB value on the reported line": ("bigjson/orthanc.json",
-                                        '{"RemoteAccessAllowed": false, "Name": "' + "x" * 2_000_000 + '"}', {"PG206"}),
+                                        '{"RemoteAccessAllowed": true, "RegisteredUsers": {"a": "${A}"}, "Name": "'
+                                        + "x" * 2_000_000 + '"}', {"PG206", "PG501", "PG503"}),
 }
 
 

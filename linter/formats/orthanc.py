@@ -986,7 +986,10 @@ class _Analyzer:
                         read=True, write=False, operations=(op,),
                         detail=f"{o.says('true')}: any calling AE title that reaches {where} can {what}"))
             store, store_opt = self.flag("DicomAlwaysAllowStore")
-            if store:
+            # C-STORE from unknown peers (Orthanc's default, written out in the reference
+            # Configuration.json that Debian ships) matters once the server is deployed for the
+            # network; a bare local install (secure by locality, catalogue section 6) is not flagged.
+            if store and self.dicom_exposed(port)[0]:
                 operations.append("store")
                 host_check, _ = self.flag("DicomCheckModalityHost")
                 note = (" (`DicomCheckModalityHost` only applies to the modalities listed in `DicomModalities`)"

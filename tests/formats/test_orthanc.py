@@ -96,8 +96,11 @@ def test_reference_defaults_local_http_and_open_store():
     http = of(facts, Listener, service="http")[0]
     assert http.exposure == "local" and http.port == 8042 and http.auth == "none"
     dicom = of(facts, Listener, service="dicom")[0]
-    assert dicom.exposure == "all" and dicom.port == 4242 and dicom.anonymous
-    store = of(facts, AnonymousAccess, service="dicom")
+    assert dicom.exposure == "all" and dicom.port == 4242
+    # a bare local install: the default C-STORE from any AE is not flagged (catalogue section 6)
+    assert not of(facts, AnonymousAccess, service="dicom")
+    remote = read('{ "Name": "x", "RemoteAccessAllowed": true, "RegisteredUsers": {"a": "${A}"} }')
+    store = of(remote, AnonymousAccess, service="dicom")
     assert [s.operations for s in store] == [("store",)] and store[0].origin.line == 1
     assert not of(facts, Credential)
     assert not of(facts, TlsPolicy, exposed=True)

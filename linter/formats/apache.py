@@ -45,8 +45,8 @@ from pathlib import PurePosixPath
 
 from linter.facts import Fact, Listener, Setting, TlsPolicy
 from linter.formats.nginx import (
-    MAX_INCLUDE_DEPTH, PACS_PORTS, address_exposure, expand, is_local_host, is_loopback, looks_pacs,
-    _shown, map_absolute, relative_patterns, url_parts,
+    MAX_INCLUDE_DEPTH, PACS_PORTS, address_exposure, is_local_host, is_loopback, looks_pacs,
+    _shown, include_sources, map_absolute, url_parts,
 )
 from linter.knowledge import TLS_VERSIONS, WEAK_TLS_VERSIONS, tls_version
 from linter.model import Origin, ParseError, SourceFile
@@ -187,23 +187,14 @@ class _Parser:
     def _include(self, target: str, source: SourceFile, depth: int) -> list[Directive]:
         if self.ctx is None or "{{" in target or "${" in target:
             return []
-        if target.startswith("/"):
-            patterns = map_absolute(target, source.relpath, self.conf_root)
-        else:
-            patterns = relative_patterns(target, self.conf_root, self.top, self.ctx,
-                                         ("apache2.conf", "httpd.conf"))
-        for pattern in patterns:
-            files = expand(pattern, self.ctx, "apache", source,
-                           lambda t: map_absolute(t, source.relpath, self.conf_root))
-            if files:
-                result: list[Directive] = []
-                for included in files:
-                    try:
-                        result.extend(self.parse_source(included, depth + 1))
-                    except ParseError:
-                        continue  # reported when the included file is read on its own
-                return result
-        return []
+        result: list[Directive] = []
+        for included in include_sources(target, source, self.ctx, self.conf_root, self.top, "apache",
+                                        ("apache2.conf", "httpd.conf")):
+            try:
+                result.extend(self.parse_source(included, depth + 1))
+            except ParseError:
+                continue  # reported when the included file is read on its own
+        return result
 
 
 def conf_root_of(relpath: str) -> tuple[str, ...]:

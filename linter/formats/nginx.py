@@ -427,23 +427,29 @@ class _Parser:
     def _include(self, target: str, source: SourceFile, depth: int, origin: Origin) -> list[Directive]:
         if self.ctx is None or "{{" in target or "$" in target:
             return []
-        if target.startswith("/"):
-            patterns = map_absolute(target, source.relpath, self.conf_root)
-        else:
-            patterns = relative_patterns(target, self.conf_root, self.top, self.ctx)
-        for pattern in patterns:
-            files = expand(pattern, self.ctx, "nginx", source,
-                           lambda t: map_absolute(t, source.relpath, self.conf_root))
-            if files:
-                result: list[Directive] = []
-                for included in files:
-                    try:
-                        result.extend(self.parse_source(included, depth + 1))
-                    except ParseError:
-                        continue  # reported when the included file is read on its own
+        result: list[Directive] = []
+        for included in include_sources(target, source, self.ctx, self.conf_root, self.top, "nginx"):
+            try:
+                result.extend(self.parse_source(included, depth + 1))
+            except ParseError:
+                continue  # reported when the included file is read on its own
+        return result
 
-                return result
-        return []
+
+def include_sources(target: str, source: SourceFile, ctx, conf_root: tuple[str, ...], top: str, fmt: str,
+                    markers: tuple[str, ...] = ("nginx.conf",)) -> list[SourceFile]:
+    """The files an nginx `include` or Apache `Include` names, found inside the scanned tree: an
+    absolute path is mapped under the configuration root, a relative one tried against the folders
+    that can hold it; the first pattern that matches any file wins."""
+    if target.startswith("/"):
+        patterns = map_absolute(target, source.relpath, conf_root)
+    else:
+        patterns = relative_patterns(target, conf_root, top, ctx, markers)
+    for pattern in patterns:
+        files = expand(pattern, ctx, fmt, source, lambda t: map_absolute(t, source.relpath, conf_root))
+        if files:
+            return files
+    return []
 
 
 def relative_patterns(target: str, conf_root: tuple[str, ...], relpath: str, ctx=None,

@@ -5,7 +5,8 @@
     // pacsguard:ignore-file PG401 -- lab instance, never deployed
 
 A waiver on a line with configuration covers that line; on a line of its own it covers the next
-line with configuration; `ignore-file` covers the whole file. A reason after `--` is required:
+line with configuration (and findings reported on the comment's own line, such as a default that
+applies to the whole file at line 1); `ignore-file` covers the whole file. A reason after `--` is required:
 without one the finding stays and PG003 says why. Past its `until=` date the finding comes back
 and PG004 says the waiver expired.
 """
@@ -89,7 +90,9 @@ def apply_waivers(findings: list[Finding], texts: dict[str, list[str]], today: _
         for waiver in by_file.get(finding.origin.path, ()):
             if finding.rule_id not in waiver.rule_ids:
                 continue
-            if waiver.target_line is not None and waiver.target_line != finding.origin.line:
+            # A waiver covers its target line, and its own line: a finding about an absent key sits
+            # on line 1, which is often the comment line the waiver was written on.
+            if waiver.target_line is not None and finding.origin.line not in (waiver.target_line, waiver.origin.line):
                 continue
             if not waiver.reason:
                 problems[(waiver.origin, "PG003")] = Finding(

@@ -639,12 +639,9 @@ class Service:
 
 
 def _load(ctx, target: str, base: SourceFile, fmt: str) -> SourceFile | None:
-    """ctx.load for a file that may legitimately be absent (`.env`, env files, mounts): the
-    engine reports unreadable files it is asked for, so check existence first."""
+    """A file the compose file names (`.env`, env files, mounts), or None when it is absent or
+    outside the scanned tree (ReadContext.load says which)."""
     if ctx is None or not target:
-        return None
-    path = target if os.path.isabs(target) else os.path.join(os.path.dirname(base.path), target)
-    if not os.path.exists(path):
         return None
     return ctx.load(target, base, fmt)
 
@@ -1613,10 +1610,7 @@ def _orthanc(svc: Service, reader: _Reader, published: dict[int, "dcm4chee.Expos
         if os.path.isdir(loaded.path):
             if kind != "dir":
                 continue
-            try:
-                names = sorted(n for n in os.listdir(loaded.path) if n.lower().endswith(".json"))
-            except OSError:
-                names = []
+            names = [n for n in ctx.listdir(loaded.path) if n.lower().endswith(".json")]
             for name in names[:64]:
                 child = ctx.load(os.path.join(loaded.path, name), None, "orthanc")
                 if child is not None and os.path.isfile(child.path):

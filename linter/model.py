@@ -73,6 +73,7 @@ class Suppression:
     origin: Origin | None = None
     until: str | None = None  # ISO date
     kind: str = "inSource"  # SARIF suppression kind: inSource or external
+    approved_by: str | None = None  # who accepted the exception (config-file waivers name them)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,18 @@
 """Command line: `pacsguard scan|rules|explain`.
 
-Exit codes: 0 no finding at or above the threshold, 1 findings at or above it, 2 usage or
-internal error. Never a traceback (set PACSGUARD_DEBUG=1 to see one).
+Exit codes: 0 no finding at or above the threshold, 1 findings at or above it, 2 usage,
+configuration or internal error. Never a traceback (set PACSGUARD_DEBUG=1 to see one).
+
+Settings come from three places, the later winning: built-in defaults, the project's
+configuration file (`linter.config`), the command line.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from dataclasses import replace
+from pathlib import Path
 
 from linter import __version__
 
@@ -17,6 +22,23 @@ SEVERITIES = ("critical", "high", "medium", "low")
 
 class UsageError(Exception):
     pass
+
+
+FORMATS = ("text", "json", "sarif")
+DEFAULT_BASELINE = ".pacsguard-baseline.json"
+
+
+def _add_scan_settings(parser: argparse.ArgumentParser) -> None:
+    """Options that decide what a scan looks at, shared by `scan` and `baseline create`."""
+    parser.add_argument("--select", action="append", metavar="IDS", help="only these rule ids (comma separated)")
+    parser.add_argument("--ignore", action="append", metavar="IDS", help="skip these rule ids (comma separated)")
+    parser.add_argument("--rules-dir", action="append", metavar="DIR", help="also load the rule files in DIR")
+    parser.add_argument("--exclude", action="append", metavar="GLOB", default=[],
+                        help="skip paths matching this gitignore-style glob (repeatable)")
+    parser.add_argument("--no-gitignore", action="store_true", help="also scan files that .gitignore ignores")
+    parser.add_argument("--config", metavar="FILE", help="configuration file (default: nearest .pacsguard.yaml or "
+                        "pyproject.toml with [tool.pacsguard] at or above the first PATH)")
+    parser.add_argument("--no-config", action="store_true", help="ignore configuration files")
 
 
 def _rule_ids(values: list[str] | None) -> set[str]:
@@ -37,15 +59,25 @@ def _parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="scan files and directories")
     scan.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    scan.add_argument("-f", "--format", choices=("text", "json", "sarif"), default="text")
+    scan.add_argument("-f", "--format", choices=FORMATS, default=None, help="report format (default: text)")
     scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
-    scan.add_argument("--fail-on", choices=SEVERITIES, default="low",
+    scan.add_argument("--fail-on", choices=SEVERITIES, default=None,
                       help="exit 1 when a finding of this severity or worse remains (default: low)")
     scan.add_argument("--exit-zero", action="store_true", help="always exit 0 when the scan itself worked")
-    scan.add_argument("--select", action="append", metavar="IDS", help="only these rule ids (comma separated)")
-    scan.add_argument("--ignore", action="append", metavar="IDS", help="skip these rule ids (comma separated)")
-    scan.add_argument("--rules-dir", action="append", metavar="DIR", help="also load the rule files in DIR")
+    _add_scan_settings(scan)
+    scan.add_argument("--baseline", metavar="FILE", help="treat the findings recorded in FILE as accepted; fail only on new ones")
+    scan.add_argument("--no-baseline", action="store_true", help="ignore the baseline named in the configuration file")
+    scan.add_argument("--report-unused-waivers", action="store_true", default=None,
+                      help="report waivers that match no finding (PG007)")
     scan.add_argument("--no-color", action="store_true", help="plain text even on a terminal")
+
+    baseline = sub.add_parser("baseline", help="record the current findings as accepted")
+    baseline_sub = baseline.add_subparsers(dest="baseline_command", metavar="ACTION")
+    create = baseline_sub.add_parser("create", help="write a baseline file of every current finding")
+    create.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    create.add_argument("-o", "--output", metavar="FILE",
+                        help=f"baseline file (default: the configuration's `baseline`, else {DEFAULT_BASELINE})")
+    _add_scan_settings(create)
 
     rules = sub.add_parser("rules", help="list every rule, one line each")
     rules.add_argument("--rules-dir", action="append", metavar="DIR")
@@ -68,26 +100,78 @@ def _select(rules: dict, select: set[str], ignore: set[str]) -> dict:
     return {rid: r for rid, r in rules.items() if (not select or rid in select) and rid not in ignore}
 
 
-def cmd_scan(args) -> int:
-    from linter.engine import scan
+def _prepare(args):
+    """Configuration, rules and engine options for a scan of `args.paths`."""
+    from linter.config import Config, ConfigError, config_for, scan_options
+    from linter.discover import scan_root
     from linter.model import Severity
-    from linter.report import render
 
     missing = [p for p in args.paths if not os.path.lexists(p)]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    rules = _select(_load_rules(args.rules_dir), _rule_ids(args.select), _rule_ids(args.ignore))
-    result = scan(args.paths, rules)
-    colour = args.format == "text" and not args.output and not args.no_color and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    output = render(args.format, result, colour=colour)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
+    try:
+        config = Config() if args.no_config else config_for(args.paths, args.config)
+    except ConfigError as exc:
+        raise UsageError(f"bad configuration: {exc}") from None
+    rules_dirs = [config.resolve(d) for d in config.get("rules-dir", [])] + list(args.rules_dir or [])
+    select = _rule_ids(args.select) or set(config.get("select", []))
+    ignore = _rule_ids(args.ignore) | set(config.get("ignore", []))
+    rules = _select(_load_rules(rules_dirs or None), select, ignore)
+    overrides = config.get("severity", {})
+    unknown = sorted(set(overrides) - set(rules))
+    if unknown and not select:
+        raise UsageError(f"bad configuration: {config.path}: severity names unknown rule(s) {', '.join(unknown)}")
+    for rule_id, level in overrides.items():
+        if rule_id in rules:  # pinned: the project decided how much this rule matters to it
+            rules[rule_id] = replace(rules[rule_id], severity=Severity.parse(level), escalations=())
+    root = scan_root(args.paths)
+    options = scan_options(config, root, report_unused=getattr(args, "report_unused_waivers", None),
+                           extra_exclude=args.exclude, respect_gitignore=False if args.no_gitignore else None)
+    return config, rules, options, root
+
+
+def cmd_scan(args) -> int:
+    from linter.baseline import BaselineError, load_baseline
+    from linter.engine import scan
+    from linter.model import Severity
+    from linter.report import render
+
+    config, rules, options, root = _prepare(args)
+    baseline_path = args.baseline or (None if args.no_baseline or not config.get("baseline") else config.resolve(config.get("baseline")))
+    if baseline_path:
+        try:
+            options.baseline = load_baseline(baseline_path)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
+    fmt = args.format or config.get("format", "text")
+    if fmt not in FORMATS:
+        raise UsageError(f"bad configuration: {config.path}: format {fmt!r} is not one of {', '.join(FORMATS)}")
+    output_path = args.output or (config.resolve(config.get("output")) if config.get("output") else None)
+    result = scan(args.paths, rules, root=str(root), options=options)
+    colour = fmt == "text" and not output_path and not args.no_color and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    output = render(fmt, result, colour=colour)
+    if output_path:
+        with open(output_path, "w", encoding="utf-8") as handle:
             handle.write(output)
     else:
         sys.stdout.write(output)
-    threshold = Severity.parse(args.fail_on)
+    threshold = Severity.parse(args.fail_on or config.get("fail-on", "low"))
     failing = [f for f in result.active if f.severity >= threshold and f.severity > Severity.INFO]
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_CLEAN
+
+
+def cmd_baseline(args) -> int:
+    from linter.baseline import write_baseline
+    from linter.engine import scan
+
+    if args.baseline_command != "create":
+        raise UsageError("baseline needs an action: `pacsguard baseline create [PATH...] [-o FILE]`")
+    config, rules, options, root = _prepare(args)
+    target = args.output or (config.resolve(config.get("baseline")) if config.get("baseline") else DEFAULT_BASELINE)
+    result = scan(args.paths, rules, root=str(root), options=options)
+    count = write_baseline(target, result.findings, Path(result.root), __version__)
+    print(f"pacsguard: wrote {count} finding{'s' if count != 1 else ''} to {target}", file=sys.stderr)
+    return EXIT_CLEAN
 
 
 def cmd_rules(args) -> int:
@@ -117,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     try:
-        return {"scan": cmd_scan, "rules": cmd_rules, "explain": cmd_explain}[args.command](args)
+        return {"scan": cmd_scan, "baseline": cmd_baseline, "rules": cmd_rules, "explain": cmd_explain}[args.command](args)
     except UsageError as exc:
         print(f"pacsguard: {exc}", file=sys.stderr)
         return EXIT_ERROR

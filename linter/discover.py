@@ -4,12 +4,18 @@ Never follows a symbolic link out of the scanned tree, never visits a directory 
 loops end), skips version-control and dependency folders, and leaves unknown files alone.
 Files it would read but cannot (too large, binary, unreadable) become notes, so nothing is lost
 without a word.
+
+Files named one by one (a pre-commit hook passes the staged files) are the scan's *focus*: their
+context is read too (the other files of a folder-wide format such as Terraform or Orthanc, the
+compose projects above an env file), but only findings in the named files are reported.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from typing import Callable
 
 from linter.classify import SNIFF_BYTES, classify_by_content, classify_by_name, needs_sniff
 
@@ -38,6 +44,67 @@ class Discovery:
     root: str
     candidates: list[Candidate] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # relpaths of the files named on the command line when only files were named; None for a
+    # scan of folders, where every finding counts.
+    focus: frozenset[str] | None = None
+
+
+class IgnoreRules:
+    """`.gitignore` files met on the way down (and above the root, up to the repository's top),
+    plus the configuration's exclude globs, with git's own matching rules (pathspec)."""
+
+    def __init__(self, root: Path, exclude: Callable[[Path], bool] | None, gitignore: bool):
+        self.exclude = exclude
+        self.gitignore = gitignore
+        self._specs: dict[Path, object | None] = {}
+        self._tops: dict[Path, Path | None] = {}
+
+    def _spec(self, folder: Path):
+        if folder not in self._specs:
+            spec = None
+            ignore_file = folder / ".gitignore"
+            if ignore_file.is_file():
+                import pathspec  # deferred: only for trees that have a .gitignore
+
+                try:
+                    lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+                    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+                except (OSError, ValueError):
+                    spec = None
+            self._specs[folder] = spec
+        return self._specs[folder]
+
+    def _git_top(self, path: Path) -> Path | None:
+        if path not in self._tops:
+            top = None
+            for folder in (path, *path.parents):
+                if folder in self._tops:
+                    top = self._tops[folder]
+                    break
+                if (folder / ".git").exists():
+                    top = folder
+                    break
+            self._tops[path] = top
+        return self._tops[path]
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        if self.exclude is not None and self.exclude(path):
+            return True
+        if not self.gitignore:
+            return False
+        top = self._git_top(path.parent)
+        if top is None:
+            return False  # .gitignore means nothing outside a repository
+        folder = path.parent
+        while True:
+            spec = self._spec(folder)
+            if spec is not None:
+                rel = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
+                if spec.match_file(rel):  # type: ignore[attr-defined]
+                    return True
+            if folder == top or folder == folder.parent:
+                return False
+            folder = folder.parent
 
 
 def scan_root(paths: list[str]) -> Path:
@@ -81,9 +148,15 @@ def _classify(path: Path, relpath: str) -> str | None:
     return classify_by_content(relpath, head.decode("utf-8", "replace"))
 
 
-def discover(paths: list[str], root: Path | None = None, max_bytes: int = MAX_FILE_BYTES) -> Discovery:
+def discover(paths: list[str], root: Path | None = None, max_bytes: int = MAX_FILE_BYTES,
+             exclude: Callable[[Path], bool] | None = None, gitignore: bool = True,
+             group_formats: frozenset[str] = frozenset()) -> Discovery:
+    """`exclude` says whether an absolute path is excluded by the configuration; `gitignore`
+    whether `.gitignore` files count; `group_formats` are the formats read folder by folder, whose
+    siblings a file named on its own needs as context."""
     root = (root or scan_root(paths)).resolve()
     result = Discovery(root=str(root))
+    ignore = IgnoreRules(root, exclude, gitignore)
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()
 
@@ -129,6 +202,8 @@ def discover(paths: list[str], root: Path | None = None, max_bytes: int = MAX_FI
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:
                 continue
+            if ignore.ignored(path, is_dir):
+                continue
             if is_dir:
                 if entry.name in SKIP_DIRS:
                     continue
@@ -138,6 +213,8 @@ def discover(paths: list[str], root: Path | None = None, max_bytes: int = MAX_FI
             elif entry.is_file(follow_symlinks=True) or is_link:
                 consider_file(path, relpath, explicit=False)
 
+    named: list[Path] = []
+    only_files = True
     for raw in paths:
         path = Path(raw)
         if not path.exists() and not path.is_symlink():
@@ -145,8 +222,45 @@ def discover(paths: list[str], root: Path | None = None, max_bytes: int = MAX_FI
             continue
         path = Path(os.path.abspath(raw))  # absolute, but links not resolved: they are checked
         if path.is_dir():
+            only_files = False
             walk(path)
+        elif ignore.exclude is not None and ignore.exclude(path):
+            continue  # pre-commit passes excluded files too: the configuration still wins
         else:
+            named.append(path)
             consider_file(path, _relpath(path, root), explicit=True)
+    if only_files and named:
+        result.focus = frozenset(_relpath(p, root) for p in named)
+        _add_context(named, root, result, consider_file, group_formats)
     result.candidates.sort(key=lambda c: c.relpath)
     return result
+
+
+def _add_context(named: list[Path], root: Path, result: Discovery, consider_file, group_formats: frozenset[str]) -> None:
+    """Files a named file cannot be judged without: the rest of its folder for a folder-wide
+    format, and the compose files of its folder and the folders above it (an env file, a mounted
+    orthanc.json or smb.conf is read in its compose service's context)."""
+    formats_by_dir: dict[Path, set[str]] = {}
+    by_path = {c.path: c.format for c in result.candidates}
+    for path in named:
+        fmt = by_path.get(str(path.resolve()))
+        formats_by_dir.setdefault(path.parent, set()).update({fmt} if fmt in group_formats else set())
+    folders: set[Path] = set()
+    for path in named:
+        folder = path.parent
+        while _within(folder, root):
+            folders.add(folder)
+            if folder == root:
+                break
+            folder = folder.parent
+    for folder in sorted(folders):
+        try:
+            entries = sorted(e.name for e in os.scandir(folder) if e.is_file())
+        except OSError:
+            continue
+        wanted = formats_by_dir.get(folder, set())
+        for name in entries:
+            sibling = folder / name
+            fmt = classify_by_name(_relpath(sibling, root))
+            if fmt == "compose" or (wanted and _classify(sibling, _relpath(sibling, root)) in wanted):
+                consider_file(sibling, _relpath(sibling, root), explicit=False)

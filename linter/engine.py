@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from linter import formats
 from linter.discover import Candidate, Discovery, discover
@@ -22,7 +23,8 @@ from linter.model import Finding, Origin, ParseError, Severity, SourceFile
 from linter.rules import Rule
 from linter.scope import scope_of
 from linter.secrets import mask
-from linter.suppress import apply_waivers
+from linter.baseline import Baseline
+from linter.suppress import PathWaiver, apply_waivers
 
 _TEMPLATE = re.compile(r"\{(\w+)\}")
 SNIPPET_CHARS = 500
@@ -338,9 +340,29 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return list(best.values())
 
 
+@dataclass
+class ScanOptions:
+    """What a project's configuration and the command line add to a scan."""
+
+    exclude: Callable[[Path], bool] | None = None  # absolute path -> excluded
+    respect_gitignore: bool = True
+    path_waivers: list[PathWaiver] = field(default_factory=list)
+    report_unused_waivers: bool = False
+    baseline: Baseline | None = None
+
+
+def _in_focus(finding: Finding, focus: frozenset[str] | None) -> bool:
+    if focus is None or finding.origin.path in focus:
+        return True
+    return any(r.path in focus for r in finding.related)
+
+
 def scan(paths: list[str], rules: dict[str, Rule], root: str | None = None,
-         today: _dt.date | None = None) -> ScanResult:
-    discovery = discover(paths, Path(root) if root else None)
+         today: _dt.date | None = None, options: ScanOptions | None = None) -> ScanResult:
+    options = options or ScanOptions()
+    group_formats = frozenset(name for name, fmt in formats.FORMATS.items() if fmt.group)
+    discovery = discover(paths, Path(root) if root else None, exclude=options.exclude,
+                         gitignore=options.respect_gitignore, group_formats=group_formats)
     facts, problems, sources, scanned = collect_facts(discovery)
     findings = _dedupe(evaluate(rules, facts) + problems)
     findings = [f for f in findings if f.rule_id in rules]
@@ -352,8 +374,8 @@ def scan(paths: list[str], rules: dict[str, Rule], root: str | None = None,
     for fact in facts:
         if fact.secrets:
             file_secrets[fact.origin.path].update(fact.secrets)
-    findings = apply_waivers(findings, texts, today)
-    findings = [f for f in findings if f.rule_id in rules]
+    findings = apply_waivers(findings, texts, today, options.path_waivers, options.report_unused_waivers)
+    findings = [f for f in findings if f.rule_id in rules and _in_focus(f, discovery.focus)]
     finished = []
     for f in findings:
         rule = rules[f.rule_id]
@@ -366,4 +388,6 @@ def scan(paths: list[str], rules: dict[str, Rule], root: str | None = None,
         finished.append(replace(f, message=mask(f.message, secrets), snippet=snippet,
                                 title=rule.title, rule_class=rule.rule_class))
     finished.sort(key=lambda f: f.sort_key)
+    if options.baseline is not None:
+        finished = options.baseline.apply(finished, Path(discovery.root))
     return ScanResult(discovery.root, sorted(scanned, key=lambda s: s.relpath), finished, facts, rules)

@@ -74,6 +74,7 @@ class Suppression:
     until: str | None = None  # ISO date
     kind: str = "inSource"  # SARIF suppression kind: inSource or external
     approved_by: str | None = None  # who accepted the exception (config-file waivers name them)
+    source: str = "comment"  # comment (inline waiver), config (configuration-file waiver), baseline
 
 
 @dataclass(frozen=True, slots=True)

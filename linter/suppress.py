@@ -6,7 +6,8 @@
 
 A waiver on a line with configuration covers that line; on a line of its own it covers the next
 line with configuration (and findings reported on the comment's own line, such as a default that
-applies to the whole file at line 1); `ignore-file` covers the whole file. A reason after `--` is required:
+applies to the whole file at line 1); `ignore-file` covers the whole file. The configuration file
+can also hold waivers for a path glob (`PathWaiver`), for JSON files and whole folders. A reason after `--` is required:
 without one the finding stays and PG003 says why. Past its `until=` date the finding comes back
 and PG004 says the waiver expired.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from linter.model import Finding, Origin, Severity, Suppression
 
@@ -75,16 +77,56 @@ def _expired(until: str, today: _dt.date) -> bool | None:
         return None
 
 
-def apply_waivers(findings: list[Finding], texts: dict[str, list[str]], today: _dt.date | None = None) -> list[Finding]:
-    """Mark findings covered by a valid waiver as suppressed; add PG003/PG004 for bad waivers."""
+@dataclass(frozen=True)
+class PathWaiver:
+    """A waiver from the configuration file, resolved for this scan: `matches(relpath)` says
+    whether a file (path relative to the scan root) falls under its glob."""
+
+    rule_ids: tuple[str, ...]
+    reason: str
+    until: str | None
+    approved_by: str | None
+    origin: Origin  # the entry in the configuration file
+    matches: Callable[[str], bool]
+
+
+def _problem(rule_id: str, message: str, origin: Origin) -> Finding:
+    return Finding(rule_id, Severity.MEDIUM, message, origin, rule_class="tool")
+
+
+def _verdict(ids: tuple[str, ...], reason: str, until: str | None, origin: Origin, today: _dt.date,
+             problems: dict[tuple, Finding]) -> bool:
+    """Whether a matching waiver may suppress its finding; records PG003/PG004 when it may not."""
+    if not reason:
+        problems[(origin, "PG003")] = _problem(
+            "PG003", f"waiver for {', '.join(ids)} has no reason; add one (after '--' in a comment, as `reason:` in the configuration file); the finding stays", origin)
+        return False
+    expired = _expired(until, today) if until else False
+    if expired is None:
+        problems[(origin, "PG003")] = _problem(
+            "PG003", f"waiver date until={until} is not a YYYY-MM-DD date (the finding stays)", origin)
+        return False
+    if expired:
+        problems[(origin, "PG004")] = _problem(
+            "PG004", f"waiver for {', '.join(ids)} expired on {until}: the finding is back ({reason})", origin)
+        return False
+    return True
+
+
+def apply_waivers(findings: list[Finding], texts: dict[str, list[str]], today: _dt.date | None = None,
+                  path_waivers: list[PathWaiver] = (), report_unused: bool = False) -> list[Finding]:
+    """Mark findings covered by a valid waiver as suppressed; add PG003/PG004 for bad waivers,
+    and PG007 for waivers that cover nothing when `report_unused` is set."""
     today = today or _dt.date.today()
+    paths = set(texts) if report_unused else {f.origin.path for f in findings}
     by_file: dict[str, list[Waiver]] = {}
-    for path in {f.origin.path for f in findings}:
+    for path in paths:
         lines = texts.get(path)
         if lines:
             by_file[path] = parse_waivers(path, lines)
     out: list[Finding] = []
     problems: dict[tuple, Finding] = {}
+    used: set[Origin] = set()
     for finding in findings:
         suppression = None
         for waiver in by_file.get(finding.origin.path, ()):
@@ -94,27 +136,28 @@ def apply_waivers(findings: list[Finding], texts: dict[str, list[str]], today: _
             # on line 1, which is often the comment line the waiver was written on.
             if waiver.target_line is not None and finding.origin.line not in (waiver.target_line, waiver.origin.line):
                 continue
-            if not waiver.reason:
-                problems[(waiver.origin, "PG003")] = Finding(
-                    "PG003", Severity.MEDIUM,
-                    f"waiver for {', '.join(waiver.rule_ids)} has no reason; add one after '--' (the finding stays)",
-                    waiver.origin, rule_class="tool")
-                continue
-            expired = _expired(waiver.until, today) if waiver.until else False
-            if expired is None:
-                problems[(waiver.origin, "PG003")] = Finding(
-                    "PG003", Severity.MEDIUM,
-                    f"waiver date until={waiver.until} is not a YYYY-MM-DD date (the finding stays)",
-                    waiver.origin, rule_class="tool")
-                continue
-            if expired:
-                problems[(waiver.origin, "PG004")] = Finding(
-                    "PG004", Severity.MEDIUM,
-                    f"waiver for {', '.join(waiver.rule_ids)} expired on {waiver.until}: the finding is back ({waiver.reason})",
-                    waiver.origin, rule_class="tool")
-                continue
-            suppression = Suppression(finding.rule_id, waiver.reason, waiver.origin, waiver.until)
-            break
+            used.add(waiver.origin)
+            if _verdict(waiver.rule_ids, waiver.reason, waiver.until, waiver.origin, today, problems):
+                suppression = Suppression(finding.rule_id, waiver.reason, waiver.origin, waiver.until)
+                break
+        if suppression is None:
+            for waiver in path_waivers:
+                if finding.rule_id not in waiver.rule_ids or not waiver.matches(finding.origin.path):
+                    continue
+                used.add(waiver.origin)
+                if _verdict(waiver.rule_ids, waiver.reason, waiver.until, waiver.origin, today, problems):
+                    suppression = Suppression(finding.rule_id, waiver.reason, waiver.origin, waiver.until,
+                                              kind="external", approved_by=waiver.approved_by,
+                                              source="config")
+                    break
         out.append(replace(finding, suppression=suppression) if suppression else finding)
+    if report_unused:
+        inline = [w for ws in by_file.values() for w in ws]
+        for waiver in [*inline, *path_waivers]:
+            if waiver.origin not in used and waiver.rule_ids:
+                problems[(waiver.origin, "PG007")] = Finding(
+                    "PG007", Severity.LOW,
+                    f"waiver for {', '.join(waiver.rule_ids)} matches no finding; remove it so it cannot hide a future one",
+                    waiver.origin, rule_class="tool")
     out.extend(problems.values())
     return out

@@ -25,10 +25,16 @@ def _cases():
 
 
 def scan_case(case: Path, rules):
+    """A folder case may hold its own `.pacsguard.yaml` (configuration-file waivers, unused-waiver
+    reports); nothing above the case is read, so fixtures never depend on where the repo lives."""
+    from linter.config import Config, load_config, scan_options
     from linter.engine import scan
 
     root = case if case.is_dir() else case.parent
-    return scan([str(case)], rules, root=str(root), today=FIXED_TODAY)
+    config_file = case / ".pacsguard.yaml"
+    config = load_config(config_file) if case.is_dir() and config_file.is_file() else Config(base=root)
+    options = scan_options(config, root.resolve())
+    return scan([str(case)], rules, root=str(root), today=FIXED_TODAY, options=options)
 
 
 @pytest.mark.parametrize("rule_id,case", list(_cases()))

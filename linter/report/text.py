@@ -35,13 +35,16 @@ def render(result, colour: bool = False, **_: object) -> str:
             lines.append(f"         see {_clean(rel.path)}:{rel.line}")
     counts = Counter(f.severity for f in active)
     parts = [f"{counts[s]} {s.label}" for s in sorted(counts, reverse=True)]
-    suppressed = len(result.findings) - len(active)
+    in_baseline = sum(1 for f in result.findings if f.suppression is not None and f.suppression.source == "baseline")
+    suppressed = len(result.findings) - len(active) - in_baseline
     summary = f"{len(active)} finding{'s' if len(active) != 1 else ''}"
     if parts:
         summary += f" ({', '.join(parts)})"
     summary += f" in {len(result.files)} file{'s' if len(result.files) != 1 else ''} scanned"
     if suppressed:
         summary += f"; {suppressed} suppressed by waivers"
+    if in_baseline:
+        summary += f"; {in_baseline} accepted in the baseline"
     if lines:
         lines.append("")
     lines.append(summary)

@@ -212,3 +212,17 @@ def test_named_env_file_is_read_with_its_compose_project(tmp_path, capsys):
     in_env = sorted((f["rule_id"], f["line"]) for f in whole if f["path"] == "orthanc.env")
     assert in_env, "the compose reader should report the default password written in the env file"
     assert sorted((f["rule_id"], f["line"]) for f in alone) == in_env
+
+
+def test_readme_configuration_example_is_valid(tmp_path):
+    """The documented configuration is the one users copy: it must load without error."""
+    from linter.config import load_config
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1]
+    block = section.split("```yaml", 1)[1].split("```", 1)[0]
+    target = tmp_path / ".pacsguard.yaml"
+    target.write_text(block, encoding="utf-8")
+    config = load_config(target)
+    assert config.get("fail-on") == "high" and config.waivers[0].approved_by == "J. Doe, ISO"
+    assert config.waivers[0].until == "2026-12-31"

@@ -39,6 +39,8 @@ def _add_scan_settings(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="configuration file (default: nearest .pacsguard.yaml or "
                         "pyproject.toml with [tool.pacsguard] at or above the first PATH)")
     parser.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    parser.add_argument("-j", "--jobs", type=int, metavar="N", default=None,
+                        help="worker processes (default: one per core for large trees; 1: no workers)")
 
 
 def _rule_ids(values: list[str] | None) -> set[str]:
@@ -127,6 +129,10 @@ def _prepare(args):
     root = scan_root(args.paths)
     options = scan_options(config, root, report_unused=getattr(args, "report_unused_waivers", None),
                            extra_exclude=args.exclude, respect_gitignore=False if args.no_gitignore else None)
+    jobs = args.jobs if args.jobs is not None else config.get("jobs", 0)
+    if jobs < 0:
+        raise UsageError("--jobs must be 0 (automatic) or more")
+    options.jobs = jobs
     return config, rules, options, root
 
 

@@ -174,37 +174,102 @@ def _read_unit(fmt: str, sources: list[SourceFile], ctx: ReadContext, problems: 
     return []
 
 
-def collect_facts(discovery: Discovery) -> tuple[list[Fact], list[Finding], dict[str, SourceFile], list[ScannedFile]]:
-    root = Path(discovery.root)
-    ctx = ReadContext(root)
-    problems: list[Finding] = []
-    for skipped in discovery.skipped:
-        severity = Severity.INFO if "link" in skipped.reason or "does not exist" in skipped.reason else Severity.LOW
-        problems.append(_tool_finding("PG002", severity, f"not scanned: {skipped.reason}", Origin(skipped.relpath)))
+Unit = tuple[str, list[Candidate]]  # a format and the files it reads together
 
+
+@dataclass
+class ReadBatch:
+    """What reading some units yields; small enough to send back from a worker process (file
+    texts stay behind: the few files with findings are read again for snippets and waivers)."""
+
+    facts: list[Fact] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    scanned: list[ScannedFile] = field(default_factory=list)
+    claims: dict[str, str] = field(default_factory=dict)
+    loaded: dict[str, str] = field(default_factory=dict)  # relpath -> absolute path of every file read
+
+    def extend(self, other: "ReadBatch") -> None:
+        self.facts.extend(other.facts)
+        self.problems.extend(other.problems)
+        self.scanned.extend(other.scanned)
+        for relpath, by in other.claims.items():
+            self.claims.setdefault(relpath, by)
+        self.loaded.update(other.loaded)
+
+
+def plan_units(discovery: Discovery) -> list[Unit]:
+    """Files grouped into reading units (one per file, or one per folder for folder-wide
+    formats), readers that claim other files (formats.Format.first) first, then by path."""
     units: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
     for cand in discovery.candidates:
         key = (cand.format, str(PurePosixPath(cand.relpath).parent)) if formats.groups_by_dir(cand.format) else (cand.format, cand.relpath)
         units[key].append(cand)
-
-    facts: list[Fact] = []
-    scanned: list[ScannedFile] = []
-    # Readers that claim other files (formats.Format.first) run before the readers they claim from.
     order = sorted(units.items(), key=lambda item: (not formats.FORMATS[item[0][0]].first, item[0]))
-    for (fmt, _), cands in order:
+    return [(fmt, cands) for (fmt, _), cands in order]
+
+
+def read_units(root: str, units: list[Unit], claims: dict[str, str]) -> ReadBatch:
+    """Read units in order with one shared context: what one worker process does."""
+    ctx = ReadContext(Path(root))
+    ctx.claims.update(claims)
+    batch = ReadBatch()
+    for fmt, cands in units:
         sources = []
         for cand in cands:
-            source = ctx.loaded.get(cand.relpath) or read_source(cand.path, cand.relpath, fmt, problems)
+            source = ctx.loaded.get(cand.relpath) or read_source(cand.path, cand.relpath, fmt, batch.problems)
             if source is not None:
                 source.format = fmt
                 ctx.loaded[cand.relpath] = source
                 sources.append(source)
-                scanned.append(ScannedFile(cand.relpath, fmt))
+                batch.scanned.append(ScannedFile(cand.relpath, fmt))
         if sources:
-            facts.extend(_read_unit(fmt, sources, ctx, problems))
-    problems.extend(ctx.problems)
-    facts = [f if f.scope else replace(f, scope=scope_of(f.origin.path)) for f in facts]
-    return facts, problems, ctx.loaded, scanned
+            batch.facts.extend(_read_unit(fmt, sources, ctx, batch.problems))
+    batch.problems.extend(ctx.problems)
+    batch.facts = [f if f.scope else replace(f, scope=scope_of(f.origin.path)) for f in batch.facts]
+    batch.claims = dict(ctx.claims)
+    batch.loaded = {rel: src.path for rel, src in ctx.loaded.items()}
+    return batch
+
+
+def collect_facts(discovery: Discovery, jobs: int = 1) -> tuple[list[Fact], list[Finding], "SourceTexts", list[ScannedFile]]:
+    from linter.parallel import run_batches
+
+    problems: list[Finding] = []
+    for skipped in discovery.skipped:
+        severity = Severity.INFO if "link" in skipped.reason or "does not exist" in skipped.reason else Severity.LOW
+        problems.append(_tool_finding("PG002", severity, f"not scanned: {skipped.reason}", Origin(skipped.relpath)))
+    units = plan_units(discovery)
+    # Claiming readers run to completion first, so their claims reach every worker of the rest.
+    first = [u for u in units if formats.FORMATS[u[0]].first]
+    rest = [u for u in units if not formats.FORMATS[u[0]].first]
+    total = ReadBatch()
+    total.extend(run_batches(discovery.root, first, {}, jobs))
+    total.extend(run_batches(discovery.root, rest, total.claims, jobs))
+    problems.extend(total.problems)
+    return total.facts, problems, SourceTexts(total.loaded), total.scanned
+
+
+class SourceTexts:
+    """Lines of the files a scan read, fetched again from disk only when asked for: snippets and
+    waivers need the few files with findings, and memory stays bounded by the largest file."""
+
+    def __init__(self, paths: dict[str, str]):
+        self.paths = paths
+        self._lines: dict[str, list[str]] = {}
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def __contains__(self, relpath: object) -> bool:
+        return relpath in self.paths
+
+    def get(self, relpath: str, default=None):
+        if relpath not in self.paths:
+            return default
+        if relpath not in self._lines:
+            source = read_source(self.paths[relpath], relpath, "", [])
+            self._lines[relpath] = source.lines if source is not None else []
+        return self._lines[relpath]
 
 
 def _render(template: str, fact: Fact, related: list[Fact]) -> str:
@@ -349,6 +414,7 @@ class ScanOptions:
     path_waivers: list[PathWaiver] = field(default_factory=list)
     report_unused_waivers: bool = False
     baseline: Baseline | None = None
+    jobs: int = 1  # worker processes; 0 = one per core when the tree is large enough to gain
 
 
 def _in_focus(finding: Finding, focus: frozenset[str] | None) -> bool:
@@ -363,10 +429,9 @@ def scan(paths: list[str], rules: dict[str, Rule], root: str | None = None,
     group_formats = frozenset(name for name, fmt in formats.FORMATS.items() if fmt.group)
     discovery = discover(paths, Path(root) if root else None, exclude=options.exclude,
                          gitignore=options.respect_gitignore, group_formats=group_formats)
-    facts, problems, sources, scanned = collect_facts(discovery)
+    facts, problems, texts, scanned = collect_facts(discovery, options.jobs)
     findings = _dedupe(evaluate(rules, facts) + problems)
     findings = [f for f in findings if f.rule_id in rules]
-    texts = {rel: src.lines for rel, src in sources.items()}
     # A snippet is a whole line, and a line can hold more than the one secret its finding is
     # about (two users on one line; a line-1 finding about a missing key on a password line):
     # mask every secret any fact found in that file.

@@ -1,0 +1,60 @@
+"""Reading units in worker processes, one per core, with output that does not depend on it.
+
+Parsing is where a scan spends its time, and files are independent once claims are known, so
+units are split into contiguous chunks (files of one project or module stay together, so a
+reader's per-scan memo still serves them) and read by a process pool. Results come back in
+chunk order, and every report sorts its findings, so one worker or eight give the same bytes.
+Small scans stay in-process: starting workers costs more than it saves below a few dozen files.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from linter.engine import ReadBatch, Unit
+
+MIN_UNITS_PER_WORKER = 32  # below this, a worker's start-up costs more than it saves
+CHUNKS_PER_WORKER = 4  # several chunks per worker even out a folder of huge files
+
+
+def default_jobs() -> int:
+    configured = os.environ.get("PACSGUARD_JOBS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _chunks(units: list, count: int) -> list[list]:
+    size = -(-len(units) // count)
+    return [units[i:i + size] for i in range(0, len(units), size)]
+
+
+def _work(task: tuple[str, list, dict]) -> "ReadBatch":
+    from linter.engine import read_units
+
+    root, units, claims = task
+    return read_units(root, units, claims)
+
+
+def run_batches(root: str, units: list["Unit"], claims: dict[str, str], jobs: int) -> "ReadBatch":
+    """Read `units` with `jobs` worker processes (0: one per core) and merge the results in order."""
+    from linter.engine import ReadBatch, read_units
+
+    workers = default_jobs() if jobs <= 0 else jobs
+    workers = min(workers, len(units) // MIN_UNITS_PER_WORKER)
+    if workers <= 1:
+        return read_units(root, units, claims)
+    methods = multiprocessing.get_all_start_methods()
+    # fork shares the already imported readers and rules; spawn re-imports them (macOS, Windows)
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    tasks = [(root, chunk, claims) for chunk in _chunks(units, workers * CHUNKS_PER_WORKER)]
+    merged = ReadBatch()
+    with context.Pool(workers) as pool:
+        for batch in pool.imap(_work, tasks):
+            merged.extend(batch)
+    return merged

@@ -53,58 +53,64 @@ class IgnoreRules:
     """`.gitignore` files met on the way down (and above the root, up to the repository's top),
     plus the configuration's exclude globs, with git's own matching rules (pathspec)."""
 
-    def __init__(self, root: Path, exclude: Callable[[Path], bool] | None, gitignore: bool):
+    def __init__(self, exclude: Callable[[Path], bool] | None, gitignore: bool):
         self.exclude = exclude
         self.gitignore = gitignore
-        self._specs: dict[Path, object | None] = {}
-        self._tops: dict[Path, Path | None] = {}
+        self._own: dict[str, object | None] = {}  # folder -> its .gitignore's spec
+        self._chain: dict[str, list[tuple[str, object]]] = {}  # folder -> specs that apply in it
+        self._is_top: dict[str, bool] = {}
 
-    def _spec(self, folder: Path):
-        if folder not in self._specs:
+    def _spec(self, folder: str):
+        if folder not in self._own:
             spec = None
-            ignore_file = folder / ".gitignore"
-            if ignore_file.is_file():
+            ignore_file = os.path.join(folder, ".gitignore")
+            if os.path.isfile(ignore_file):
                 import pathspec  # deferred: only for trees that have a .gitignore
 
                 try:
-                    lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-                    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+                    with open(ignore_file, encoding="utf-8", errors="replace") as handle:
+                        spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
                 except (OSError, ValueError):
                     spec = None
-            self._specs[folder] = spec
-        return self._specs[folder]
+            self._own[folder] = spec
+        return self._own[folder]
 
-    def _git_top(self, path: Path) -> Path | None:
-        if path not in self._tops:
-            top = None
-            for folder in (path, *path.parents):
-                if folder in self._tops:
-                    top = self._tops[folder]
-                    break
-                if (folder / ".git").exists():
-                    top = folder
-                    break
-            self._tops[path] = top
-        return self._tops[path]
+    def chain(self, folder: str) -> list[tuple[str, object]]:
+        """(folder, spec) of every .gitignore that applies to entries of `folder`: its own and its
+        ancestors' up to the repository's top; none outside a repository."""
+        if folder in self._chain:
+            return self._chain[folder]
+        parent = os.path.dirname(folder)
+        if os.path.exists(os.path.join(folder, ".git")):
+            above: list[tuple[str, object]] | None = []
+        elif parent == folder:
+            above = None  # reached / without finding a repository
+        else:
+            above = self._chain_or_none(parent)
+        if above is None:
+            chain: list[tuple[str, object]] = []
+            self._is_top[folder] = False
+        else:
+            spec = self._spec(folder)
+            chain = above + ([(folder, spec)] if spec is not None else [])
+            self._is_top[folder] = True
+        self._chain[folder] = chain
+        return chain
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        if self.exclude is not None and self.exclude(path):
+    def _chain_or_none(self, folder: str) -> list[tuple[str, object]] | None:
+        chain = self.chain(folder)
+        return chain if self._is_top.get(folder) else None
+
+    def ignored(self, folder: str, path: str, is_dir: bool) -> bool:
+        if self.exclude is not None and self.exclude(Path(path)):
             return True
         if not self.gitignore:
             return False
-        top = self._git_top(path.parent)
-        if top is None:
-            return False  # .gitignore means nothing outside a repository
-        folder = path.parent
-        while True:
-            spec = self._spec(folder)
-            if spec is not None:
-                rel = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
-                if spec.match_file(rel):  # type: ignore[attr-defined]
-                    return True
-            if folder == top or folder == folder.parent:
-                return False
-            folder = folder.parent
+        for base, spec in self.chain(folder):
+            rel = path[len(base) + 1:] + ("/" if is_dir else "")
+            if spec.match_file(rel):  # type: ignore[attr-defined]
+                return True
+        return False
 
 
 def scan_root(paths: list[str]) -> Path:
@@ -156,13 +162,14 @@ def discover(paths: list[str], root: Path | None = None, max_bytes: int = MAX_FI
     siblings a file named on its own needs as context."""
     root = (root or scan_root(paths)).resolve()
     result = Discovery(root=str(root))
-    ignore = IgnoreRules(root, exclude, gitignore)
+    ignore = IgnoreRules(exclude, gitignore)
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()
 
-    def consider_file(path: Path, relpath: str, explicit: bool) -> None:
-        real = path.resolve()
-        if path.is_symlink() and not _within(real, root):
+    def consider_file(path: Path, relpath: str, explicit: bool, real: Path | None = None) -> None:
+        linked = real is None and path.is_symlink()
+        real = real or path.resolve()
+        if linked and not _within(real, root):
             if classify_by_name(relpath):
                 result.skipped.append(Skipped(relpath, "symbolic link leaves the scanned tree; not followed"))
             return
@@ -183,35 +190,45 @@ def discover(paths: list[str], root: Path | None = None, max_bytes: int = MAX_FI
             return
         result.candidates.append(Candidate(str(real), relpath, fmt))
 
-    def walk(directory: Path) -> None:
-        real = directory.resolve()
-        if str(real) in seen_dirs:
-            result.skipped.append(Skipped(_relpath(directory, root), "directory visited twice (link loop); not followed again"))
+    def walk(directory: Path, real: str | None = None, rel: str | None = None) -> None:
+        # Real paths and relative paths are built while descending: resolving every entry
+        # (a stat per path component) cost more than the rest of discovery together.
+        real = real or str(directory.resolve())
+        rel = _relpath(directory, root) if rel is None else rel
+        if real in seen_dirs:
+            result.skipped.append(Skipped(rel, "directory visited twice (link loop); not followed again"))
             return
-        seen_dirs.add(str(real))
+        seen_dirs.add(real)
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            result.skipped.append(Skipped(_relpath(directory, root), f"directory cannot be listed: {exc.strerror or exc}"))
+            result.skipped.append(Skipped(rel, f"directory cannot be listed: {exc.strerror or exc}"))
             return
+        folder = str(directory)
         for entry in entries:
-            path = Path(entry.path)
-            relpath = _relpath(path, root)
+            relpath = f"{rel}/{entry.name}" if rel and rel != "." else entry.name
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:
                 continue
-            if ignore.ignored(path, is_dir):
+            if ignore.ignored(folder, entry.path, is_dir):
                 continue
             if is_dir:
                 if entry.name in SKIP_DIRS:
                     continue
-                if is_link and not _within(path.resolve(), root):
-                    continue
-                walk(path)
-            elif entry.is_file(follow_symlinks=True) or is_link:
-                consider_file(path, relpath, explicit=False)
+                path = Path(entry.path)
+                if is_link:
+                    target = path.resolve()
+                    if not _within(target, root):
+                        continue
+                    walk(path, str(target), relpath)
+                else:
+                    walk(path, f"{real}/{entry.name}", relpath)
+            elif is_link:
+                consider_file(Path(entry.path), relpath, explicit=False)
+            elif entry.is_file(follow_symlinks=False):
+                consider_file(Path(entry.path), relpath, explicit=False, real=Path(f"{real}/{entry.name}"))
 
     named: list[Path] = []
     only_files = True

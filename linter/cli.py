@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="scan files and directories")
     scan.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    scan.add_argument("-f", "--format", choices=("text", "json", "sarif"), default="text")
+    scan.add_argument("-f", "--format", choices=("text", "json", "sarif", "junit", "gitlab", "github", "markdown"), default="text")
     scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
     scan.add_argument("--fail-on", choices=SEVERITIES, default="low",
                       help="exit 1 when a finding of this severity or worse remains (default: low)")

@@ -24,7 +24,7 @@ class UsageError(Exception):
     pass
 
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "junit", "gitlab", "github", "markdown")
 DEFAULT_BASELINE = ".pacsguard-baseline.json"
 
 
@@ -155,13 +155,13 @@ def cmd_scan(args) -> int:
     output_path = args.output or (config.resolve(config.get("output")) if config.get("output") else None)
     result = scan(args.paths, rules, root=str(root), options=options)
     colour = fmt == "text" and not output_path and not args.no_color and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    output = render(fmt, result, colour=colour)
+    threshold = Severity.parse(args.fail_on or config.get("fail-on", "low"))
+    output = render(fmt, result, colour=colour, fail_on=threshold)
     if output_path:
         with open(output_path, "w", encoding="utf-8") as handle:
             handle.write(output)
     else:
         sys.stdout.write(output)
-    threshold = Severity.parse(args.fail_on or config.get("fail-on", "low"))
     failing = [f for f in result.active if f.severity >= threshold and f.severity > Severity.INFO]
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_CLEAN
 

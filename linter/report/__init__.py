@@ -8,7 +8,9 @@ from collections import Counter
 
 from linter.model import Finding
 
-REPORTERS = {"text": "linter.report.text", "json": "linter.report.json_report", "sarif": "linter.report.sarif"}
+REPORTERS = {"text": "linter.report.text", "json": "linter.report.json_report", "sarif": "linter.report.sarif",
+             "junit": "linter.report.junit", "gitlab": "linter.report.gitlab", "github": "linter.report.github",
+             "markdown": "linter.report.markdown"}
 
 
 def render(fmt: str, result, **options) -> str:
@@ -30,5 +32,6 @@ def fingerprints(findings: list[Finding]) -> dict[int, str]:
         content = " ".join(_LINE_REF.sub("", finding.message).split())
         key = (finding.rule_id, finding.origin.path, content)
         seen[key] += 1
-        out[index] = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8")).hexdigest()[:32]
+        # surrogateescape: an undecodable file name hashes as its bytes instead of raising
+        out[index] = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8", "surrogateescape")).hexdigest()[:32]
     return out

@@ -14,6 +14,8 @@ import yaml
 from linter.rules import RuleError, data_dir
 
 _SCHEMA = Path(__file__).resolve().parent / "policy_schema.json"
+# Order of the packs in every list of controls (a SARIF consumer may show only the first few).
+_ORDER = ("hipaa", "nist-800-53", "cis-v8", "dicom-ps315")
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,8 @@ def load_policy(path: Path, known_rules: set[str] | None = None, validate: bool 
 
 def load_policies(known_rules: set[str] | None = None, validate: bool = True) -> dict[str, Policy]:
     folder = data_dir("policies")
-    policies = [load_policy(p, known_rules, validate) for p in sorted(folder.glob("*.yaml"))]
+    policies = [load_policy(p, known_rules, validate) for p in folder.glob("*.yaml")]
+    policies.sort(key=lambda p: (_ORDER.index(p.id) if p.id in _ORDER else len(_ORDER), p.id))
     return {p.id: p for p in policies}
 
 

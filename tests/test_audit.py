@@ -10,13 +10,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from audit_trees import IMG_SHARE, REASON, SCRIPT_CHILD, SCRIPT_DIR, hostile_tree
+from audit_trees import IMG_SHARE, REASON, hostile_tree
 from conftest import REPO
 from linter.audit import FAIL, NOT_APPLICABLE, PASS, build_audit, render_audit
 from linter.audit.scope import tree_checksum
 from linter.cli import main
 from linter.engine import scan
-from linter.model import Suppression
 from linter.policies import load_policies
 
 CLINIC = REPO / "examples" / "clinic-insecure"

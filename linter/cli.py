@@ -1,4 +1,4 @@
-"""Command line: `pacsguard scan|rules|explain`.
+"""Command line: `pacsguard scan|rules|explain|report`.
 
 Exit codes: 0 no finding at or above the threshold, 1 findings at or above it, 2 usage,
 configuration or internal error. Never a traceback (set PACSGUARD_DEBUG=1 to see one).
@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--report-unused-waivers", action="store_true", default=None,
                       help="report waivers that match no finding (PG007)")
     scan.add_argument("--no-color", action="store_true", help="plain text even on a terminal")
+    scan.add_argument("--policy", metavar="NAME",
+                      help="only the rules that give evidence for this compliance pack (hipaa, nist-800-53, cis-v8, "
+                           "dicom-ps315); findings then list that pack's controls")
 
     baseline = sub.add_parser("baseline", help="record the current findings as accepted")
     baseline_sub = baseline.add_subparsers(dest="baseline_command", metavar="ACTION")
@@ -86,6 +89,15 @@ def _parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule_id", metavar="PGnnn")
     explain.add_argument("--rules-dir", action="append", metavar="DIR")
+
+    # -- audit report (issue 7) --
+    report = sub.add_parser("report", help="write an audit report of a scan against a compliance pack")
+    report.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    report.add_argument("--policy", metavar="NAME",
+                        help="compliance pack: hipaa, nist-800-53, cis-v8 or dicom-ps315")
+    report.add_argument("-f", "--format", choices=("html", "md"), default="html")
+    report.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    _add_scan_settings(report)
     return parser
 
 
@@ -119,6 +131,11 @@ def _prepare(args):
     select = _rule_ids(args.select) or set(config.get("select", []))
     ignore = _rule_ids(args.ignore) | set(config.get("ignore", []))
     rules = _select(_load_rules(rules_dirs or None), select, ignore)
+    policy_name = getattr(args, "policy", None) or config.get("policy")
+    policy = None
+    if policy_name:
+        policy = _policy(policy_name, set(rules))
+        rules = _policy_rules(rules, policy)
     overrides = config.get("severity", {})
     unknown = sorted(set(overrides) - set(rules))
     if unknown and not select:
@@ -133,7 +150,7 @@ def _prepare(args):
     if jobs < 0:
         raise UsageError("--jobs must be 0 (automatic) or more")
     options.jobs = jobs
-    return config, rules, options, root
+    return config, rules, options, root, policy
 
 
 def cmd_scan(args) -> int:
@@ -142,7 +159,7 @@ def cmd_scan(args) -> int:
     from linter.model import Severity
     from linter.report import render
 
-    config, rules, options, root = _prepare(args)
+    config, rules, options, root, policy = _prepare(args)
     baseline_path = args.baseline or (None if args.no_baseline or not config.get("baseline") else config.resolve(config.get("baseline")))
     if baseline_path:
         try:
@@ -156,7 +173,12 @@ def cmd_scan(args) -> int:
     result = scan(args.paths, rules, root=str(root), options=options)
     colour = fmt == "text" and not output_path and not args.no_color and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     threshold = Severity.parse(args.fail_on or config.get("fail-on", "low"))
-    output = render(fmt, result, colour=colour, fail_on=threshold)
+    controls = None
+    if policy is not None:
+        from linter.policies import control_tags
+
+        controls = control_tags([policy])
+    output = render(fmt, result, colour=colour, fail_on=threshold, controls=controls)
     if output_path:
         with open(output_path, "w", encoding="utf-8") as handle:
             handle.write(output)
@@ -172,12 +194,43 @@ def cmd_baseline(args) -> int:
 
     if args.baseline_command != "create":
         raise UsageError("baseline needs an action: `pacsguard baseline create [PATH...] [-o FILE]`")
-    config, rules, options, root = _prepare(args)
+    config, rules, options, root, _ = _prepare(args)
     target = args.output or (config.resolve(config.get("baseline")) if config.get("baseline") else DEFAULT_BASELINE)
     result = scan(args.paths, rules, root=str(root), options=options)
     count = write_baseline(target, result.findings, Path(result.root), __version__)
     print(f"pacsguard: wrote {count} finding{'s' if count != 1 else ''} to {target}", file=sys.stderr)
     return EXIT_CLEAN
+
+
+def _policy(name: str, known_rules: set[str]):
+    from linter.policies import load_policies
+
+    policies = load_policies(known_rules)
+    if name not in policies:
+        raise UsageError(f"unknown policy {name!r} (one of: {', '.join(sorted(policies))})")
+    return policies[name]
+
+
+def _policy_rules(rules: dict, policy) -> dict:
+    """The rules that give evidence for the policy, and the tool's own (parse errors, waivers)."""
+    return {rid: r for rid, r in rules.items() if rid in policy.rule_ids or r.rule_class == "tool"}
+
+
+def _cmd_report(args) -> int:
+    from linter.audit import build_audit, render_audit
+    from linter.engine import scan
+
+    config, rules, options, root, policy = _prepare(args)
+    if policy is None:
+        raise UsageError("report needs a compliance pack: --policy hipaa (or `policy:` in the configuration file)")
+    result = scan(args.paths, rules, root=str(root), options=options)
+    output = render_audit(args.format, build_audit(args.paths, result, policy))
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(output)
+    else:
+        sys.stdout.write(output)
+    return EXIT_CLEAN  # the report is the product: findings in it are not a failure of the command
 
 
 def cmd_rules(args) -> int:
@@ -207,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     try:
-        return {"scan": cmd_scan, "baseline": cmd_baseline, "rules": cmd_rules, "explain": cmd_explain}[args.command](args)
+        return {"scan": cmd_scan, "baseline": cmd_baseline, "rules": cmd_rules, "explain": cmd_explain,
+                "report": _cmd_report}[args.command](args)
     except UsageError as exc:
         print(f"pacsguard: {exc}", file=sys.stderr)
         return EXIT_ERROR

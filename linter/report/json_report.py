@@ -10,7 +10,11 @@ from linter.report import fingerprints
 SCHEMA_VERSION = 1
 
 
-def render(result, **_: object) -> str:
+def render(result, controls: dict[str, tuple[str, ...]] | None = None, **_: object) -> str:
+    if controls is None:
+        from linter.policies import shipped_control_tags
+
+        controls = shipped_control_tags()
     prints = fingerprints(result.findings)
     findings = []
     for index, f in enumerate(result.findings):
@@ -26,6 +30,7 @@ def render(result, **_: object) -> str:
             "snippet": f.snippet,
             "related": [{"path": r.path, "line": r.line, "column": r.column} for r in f.related],
             "fingerprint": prints[index],
+            "controls": list(controls.get(f.rule_id, ())),  # POLICY:CONTROL, e.g. hipaa:164.312(a)(1)
             "suppressed": None if f.suppression is None else {
                 "reason": f.suppression.reason, "until": f.suppression.until, "kind": f.suppression.kind,
                 "path": f.suppression.origin.path if f.suppression.origin else None,

@@ -13,6 +13,8 @@ SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.ME
                      Severity.LOW: "3.0", Severity.INFO: "0.0"}
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
          Severity.LOW: "note", Severity.INFO: "note"}
+# GitHub code scanning rejects a SARIF file with more than 20 tags on a rule (and shows 10).
+MAX_RULE_TAGS = 20
 HELP_URI = "https://github.com/pacsguard/pacsguard/blob/main/docs/rules.md#{anchor}"
 
 
@@ -32,7 +34,7 @@ def rule_help_markdown(rule) -> str:
     return "\n".join(parts)
 
 
-def _rule_descriptor(rule) -> dict:
+def _rule_descriptor(rule, controls: tuple[str, ...] = ()) -> dict:
     docs = rule.docs
     text = f"{docs['what']}\n\nWhy is this bad? {docs['why']}"
     return {
@@ -46,13 +48,20 @@ def _rule_descriptor(rule) -> dict:
         "properties": {
             "security-severity": SECURITY_SEVERITY[rule.severity],
             "problem.severity": "error" if rule.severity >= Severity.HIGH else "warning",
-            "tags": ["security", rule.rule_class, *rule.tags],
+            # GitHub code scanning filters alerts by their rule's tags, so the controls a rule gives
+            # evidence for go here (`hipaa:164.312(a)(1)`), HIPAA and NIST first; every control
+            # is also on each result's `properties.tags`.
+            "tags": list(dict.fromkeys(["security", rule.rule_class, *rule.tags, *controls]))[:MAX_RULE_TAGS],
             "precision": "high",
         },
     }
 
 
-def render(result, **_: object) -> str:
+def render(result, controls: dict[str, tuple[str, ...]] | None = None, **_: object) -> str:
+    if controls is None:
+        from linter.policies import shipped_control_tags
+
+        controls = shipped_control_tags()
     rules = list(result.rules.values())
     index = {rule.id: i for i, rule in enumerate(rules)}
     prints = fingerprints(result.findings)
@@ -70,7 +79,8 @@ def render(result, **_: object) -> str:
                 "artifactLocation": {"uri": _uri(f.origin.path), "uriBaseId": "%SRCROOT%"},
                 "region": region}}],
             "partialFingerprints": {"pacsguardFindingHash/v1": prints[i]},
-            "properties": {"security-severity": SECURITY_SEVERITY[f.severity], "severity": f.severity.label},
+            "properties": {"security-severity": SECURITY_SEVERITY[f.severity], "severity": f.severity.label,
+                           "tags": list(controls.get(f.rule_id, ()))},
         }
         if f.related:
             entry["relatedLocations"] = [
@@ -92,7 +102,7 @@ def render(result, **_: object) -> str:
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": "https://github.com/pacsguard/pacsguard",
-                "rules": [_rule_descriptor(r) for r in rules],
+                "rules": [_rule_descriptor(r, controls.get(r.id, ())) for r in rules],
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,

@@ -1,6 +1,6 @@
 """The CI output formats (JUnit XML, GitLab Code Quality, GitHub workflow commands, Markdown)
 against what their consumers read, on real scans of small trees and of examples/clinic-insecure;
-and the CI snippets of docs/ci-snippets.md against the command line that exists."""
+and the CI snippets of the README's "In CI" section against the command line that exists."""
 from __future__ import annotations
 
 import contextlib
@@ -26,7 +26,7 @@ from linter.report import REPORTERS, render
 from linter.report.safe import visible
 
 CI_FORMATS = ("junit", "gitlab", "github", "markdown")
-SNIPPETS = REPO / "docs" / "ci-snippets.md"
+SNIPPETS = REPO / "README.md"
 
 # Two guest shares in one smb.conf (one rule, one file, two findings), one of them waived; the same
 # share in folders and file names that break naive reports.
@@ -400,7 +400,10 @@ def _parse(command: str):
 
 
 def _blocks() -> list[tuple[str, str]]:
-    return [(m.group(1), m.group(2)) for m in _FENCE.finditer(SNIPPETS.read_text(encoding="utf-8"))]
+    """The fenced blocks of the README's "In CI" section (up to the next section)."""
+    text = SNIPPETS.read_text(encoding="utf-8")
+    section = text.split("\n## In CI\n", 1)[1].split("\n## ", 1)[0]
+    return [(m.group(1), m.group(2)) for m in _FENCE.finditer(section)]
 
 
 def test_every_yaml_snippet_parses_and_names_existing_flags():

@@ -179,11 +179,7 @@ def cmd_scan(args) -> int:
 
         controls = control_tags([policy])
     output = render(fmt, result, colour=colour, fail_on=threshold, controls=controls)
-    if output_path:
-        with open(output_path, "w", encoding="utf-8") as handle:
-            handle.write(output)
-    else:
-        sys.stdout.write(output)
+    _write(output, output_path)
     failing = [f for f in result.active if f.severity >= threshold and f.severity > Severity.INFO]
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_CLEAN
 
@@ -225,12 +221,21 @@ def _cmd_report(args) -> int:
         raise UsageError("report needs a compliance pack: --policy hipaa (or `policy:` in the configuration file)")
     result = scan(args.paths, rules, root=str(root), options=options)
     output = render_audit(args.format, build_audit(args.paths, result, policy))
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(output)
-    else:
-        sys.stdout.write(output)
+    _write(output, args.output)
     return EXIT_CLEAN  # the report is the product: findings in it are not a failure of the command
+
+
+def _write(output: str, path: str | None) -> None:
+    """A file name that is not valid UTF-8 reaches reports as surrogate escapes; it is written as
+    a visible `\\udcXX` escape, never as bytes that would make the report invalid UTF-8."""
+    data = output.encode("utf-8", "backslashreplace")
+    if path:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
 
 
 def cmd_rules(args) -> int:

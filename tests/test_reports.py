@@ -115,3 +115,24 @@ def test_directory_order_does_not_change_the_report(fmt, tmp_path, rules):
             shutil.copyfile(path, target)
         outputs.append(render(fmt, scan([str(root)], rules, root=str(root))))
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "gitlab", "github", "markdown"])
+def test_file_name_that_is_not_utf8_gives_a_valid_report(fmt, tmp_path):
+    """Linux file names are bytes; one that is not UTF-8 must not crash a report or make it
+    invalid UTF-8 (SARIF percent-encodes the original bytes, the others show an escape)."""
+    import os
+    import subprocess
+    import sys
+
+    name = os.path.join(os.fsencode(str(tmp_path)), b"smb-\xff.conf")
+    with open(name, "w", encoding="utf-8") as handle:
+        handle.write("[global]\n[scans]\n   path = /srv/scans\n   guest ok = yes\n")
+    out = tmp_path / f"report.{fmt}"
+    run = subprocess.run([sys.executable, "-m", "linter", "scan", ".", "-f", fmt, "-o", str(out)],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 1, run.stderr
+    text = out.read_bytes().decode("utf-8")  # strict: raises on invalid UTF-8
+    assert "PG201" in text
+    if fmt == "sarif":
+        assert "smb-%FF.conf" in text

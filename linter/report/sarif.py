@@ -19,7 +19,7 @@ HELP_URI = "https://github.com/pacsguard/pacsguard/blob/main/docs/rules.md#{anch
 
 
 def _uri(path: str) -> str:
-    return quote(path, safe="/")
+    return quote(path, safe="/", errors="surrogateescape")  # undecodable bytes of a name: %XX, as on disk
 
 
 def rule_help_markdown(rule) -> str:

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from linter import formats
 from linter.discover import Candidate, Discovery, discover
@@ -23,8 +23,10 @@ from linter.model import Finding, Origin, ParseError, Severity, SourceFile
 from linter.rules import Rule
 from linter.scope import scope_of
 from linter.secrets import mask
-from linter.baseline import Baseline
 from linter.suppress import PathWaiver, apply_waivers
+
+if TYPE_CHECKING:
+    from linter.baseline import Baseline
 
 _TEMPLATE = re.compile(r"\{(\w+)\}")
 SNIPPET_CHARS = 500

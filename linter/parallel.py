@@ -8,7 +8,6 @@ Small scans stay in-process: starting workers costs more than it saves below a f
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 from typing import TYPE_CHECKING
 
@@ -49,6 +48,8 @@ def run_batches(root: str, units: list["Unit"], claims: dict[str, str], jobs: in
     workers = min(workers, len(units) // MIN_UNITS_PER_WORKER)
     if workers <= 1:
         return read_units(root, units, claims)
+    import multiprocessing  # deferred: a pre-commit run on a few files never starts a worker
+
     methods = multiprocessing.get_all_start_methods()
     # fork shares the already imported readers and rules; spawn re-imports them (macOS, Windows)
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")

@@ -7,15 +7,15 @@ validated is remembered in the user's cache folder, so ordinary runs skip the 0.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
 
-from linter.conditions import ConditionError, compile_condition
+from linter.conditions import ConditionError, check_patterns, compile_condition
 from linter.facts import FACT_TYPES
 from linter.knowledge import parse_bool
 from linter.model import Severity
@@ -172,15 +172,23 @@ def _rule_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_rules(extra_dirs: list[str] | None = None) -> dict[str, Rule]:
-    files = _rule_files(data_dir("rules"))
-    for extra in extra_dirs or []:
-        files.extend(_rule_files(Path(extra)))
+def _parsed_documents(files: list[Path], blobs: list[bytes], digest: str) -> list[tuple[str, Any]]:
+    """The rule files as plain data. Parsed and validated once per distinct set of files; later
+    runs read the parsed form from the cache (marshal: plain dicts and lists), because YAML parsing
+    and validation were most of a pre-commit run's time."""
+    cache = _cache_dir()
+    cached = cache / f"rules-{digest}.marshal" if cache else None
+    if cached is not None:
+        try:
+            documents = marshal.loads(cached.read_bytes())
+            if len(documents) == len(files):
+                return [(str(path), doc) for path, (_, doc) in zip(files, documents)]
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    import yaml  # deferred: a cached rule set needs no YAML parser
+
     documents: list[tuple[str, Any]] = []
-    digest = hashlib.sha256(_schema_bytes())
-    for path in files:
-        data = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + data)
+    for path, data in zip(files, blobs):
         try:
             doc = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError as exc:
@@ -188,7 +196,34 @@ def load_rules(extra_dirs: list[str] | None = None) -> dict[str, Rule]:
             where = f"line {mark.line + 1}" if mark else ""
             raise RuleError(str(path), where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
         documents.append((str(path), doc))
-    _validate(documents, digest.hexdigest())
+    _validate(documents, digest)
+    for path, doc in documents:
+        try:
+            check_patterns(doc.get("match"), "match")
+        except ConditionError as exc:
+            raise RuleError(path, exc.path, exc.message) from None
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(marshal.dumps(documents))
+            os.replace(temporary, cached)  # atomic: parallel runs never read half a file
+        except (OSError, ValueError):
+            pass  # a read-only home, or a value marshal cannot hold: parse again next time
+    return documents
+
+
+def load_rules(extra_dirs: list[str] | None = None) -> dict[str, Rule]:
+    files = _rule_files(data_dir("rules"))
+    for extra in extra_dirs or []:
+        files.extend(_rule_files(Path(extra)))
+    digest = hashlib.sha256(_schema_bytes())
+    blobs = []
+    for path in files:
+        data = path.read_bytes()
+        blobs.append(data)
+        digest.update(path.name.encode() + b"\0" + data)
+    documents = _parsed_documents(files, blobs, digest.hexdigest())
     rules: dict[str, Rule] = {}
     for path, doc in documents:
         rule = _compile(path, doc)

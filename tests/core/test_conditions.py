@@ -1,6 +1,6 @@
 import pytest
 
-from linter.conditions import ConditionError, compile_condition
+from linter.conditions import check_patterns, ConditionError, compile_condition
 from linter.facts import Listener, Setting
 from linter.model import Origin
 
@@ -41,7 +41,23 @@ def test_unknown_field_operator_or_predicate_is_a_load_error():
     with pytest.raises(ConditionError, match="unknown predicate"):
         compile_condition({"predicate": "nope"}, "match.where")
     with pytest.raises(ConditionError, match="regular expression"):
-        compile_condition({"detail": {"matches": "("}}, "match.where")
+        check_patterns({"where": {"detail": {"matches": "("}}}, "match")
+
+
+def test_bad_pattern_in_a_rule_file_is_a_load_error(tmp_path):
+    """Patterns compile lazily at scan time, but a broken one still fails when the file is loaded."""
+    from pathlib import Path
+
+    import yaml
+
+    from linter.rules import RuleError, load_rules
+
+    document = yaml.safe_load((Path(__file__).resolve().parents[2] / "rules" / "PG510.yaml").read_text())
+    document["id"] = "PG590"
+    document["match"]["where"] = {"raw": {"matches": "("}}
+    (tmp_path / "PG590.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    with pytest.raises(RuleError, match="regular expression"):
+        load_rules([str(tmp_path)])
 
 
 def test_secret_classification():

@@ -72,6 +72,9 @@ def classify_by_name(relpath: str) -> str | None:
         return "miniupnpd"
     if _COMPOSE_NAME.match(name):
         return "compose"
+    if name.endswith(".js") and (name.startswith("app-config") or "ohif" in parents
+                                 or (parent == "config" and "public" in parents)):
+        return "ohif"  # OHIF viewer configuration (window.config); other JavaScript is not read
     if name.endswith(".json") and (name.startswith("orthanc") or parent == "orthanc"):
         return "orthanc"
     if name == "nginx.conf" or ("nginx" in parents and (name.endswith(".conf") or parent in ("sites-available", "sites-enabled"))):

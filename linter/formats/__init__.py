@@ -44,6 +44,7 @@ FORMATS: dict[str, Format] = {
     "compose": Format("linter.formats.compose", "docker-compose", first=True),
     "nginx": Format("linter.formats.nginx", "nginx configuration"),
     "apache": Format("linter.formats.apache", "Apache httpd configuration"),
+    "ohif": Format("linter.formats.ohif", "OHIF viewer app-config.js"),
 }
 
 _loaded: dict[str, ModuleType] = {}

@@ -22,6 +22,8 @@ from linter.model import Origin
 SERVICES = (
     "smb", "ftp", "nfs", "afp", "dicom", "http", "dicomweb", "hl7", "ldap", "postgres", "mysql",
     "ddns", "upnp", "management", "keycloak", "rsync", "iscsi", "ssh", "other",
+    # cloud services (Terraform, Ansible cloud modules): buckets and blob containers, SQL Server
+    "object-storage", "mssql",
 )
 
 
@@ -96,6 +98,7 @@ class Credential(Fact):
     secret: str | None = None
     strength: str = "literal"
     implicit: bool = False  # created by the product because nothing was configured
+    admin: bool = False  # the server's administrator account (database master user, VM admin)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

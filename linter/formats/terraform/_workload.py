@@ -1,0 +1,84 @@
+"""The security-group chain: a machine that runs a PACS or NAS service, attached to a group that
+admits the internet to it.
+
+The group's rule is already reported where it is written; this fact says which workload the rule
+exposes, at the line that attaches the group, and names the rule's own place in its message, so
+one finding carries both locations. What a machine runs is read from what the code says about it:
+its name, tags, AMI (or the AMI data source's filters) and user data.
+"""
+from __future__ import annotations
+
+import re
+
+from linter.facts import Ingress, Listener
+from linter.formats.terraform import _values as values
+from linter.formats.terraform._context import MapContext
+from linter.formats.terraform._ingress import exposed
+from linter.formats.terraform.model import Resource
+from linter.knowledge import PORT_SERVICE
+from linter.model import Origin
+
+# Product words -> the service they serve (the catalogue's PACS, DICOM and NAS software).
+_WORKLOADS = (
+    ("orthanc", "dicom"), ("dcm4chee", "dicom"), ("dcm4che", "dicom"), ("conquest", "dicom"),
+    ("dicom", "dicom"), ("pacs", "dicom"), ("dcmqrscp", "dicom"), ("storescp", "dicom"),
+    ("samba", "smb"), ("smbd", "smb"), ("cifs", "smb"), ("smb", "smb"),
+    ("vsftpd", "ftp"), ("proftpd", "ftp"), ("pure-ftpd", "ftp"), ("ftp", "ftp"),
+    ("nfs-kernel-server", "nfs"), ("nfs", "nfs"), ("netatalk", "afp"), ("afp", "afp"),
+    ("synology", "smb"), ("qnap", "smb"), ("truenas", "smb"), ("ohif", "http"),
+)
+_WORD = re.compile(r"(?<![a-z])(" + "|".join(re.escape(w) for w, _ in _WORKLOADS) + r")(?![a-z])")
+_SERVICE = dict(_WORKLOADS)
+# Ports each service uses, to pick the exposed rule that concerns the workload.
+_SERVICE_PORTS = {s: {p for p, name in PORT_SERVICE.items() if name == s} for s in set(_SERVICE.values())}
+_SERVICE_PORTS["dicom"] |= {8042, 8080, 8443, 80, 443}
+
+
+def runs(resource: Resource, ctx: MapContext) -> tuple[str, str] | None:
+    """(service, evidence) when the code says this machine runs a PACS or NAS product."""
+    evidence = [("name", resource.name)]
+    for attr in ("tags", "tags_all", "name", "name_prefix", "user_data", "ami", "image_id"):
+        evidence.append((f"`{attr}`", values.all_text(resource.get(attr))))
+        for ref in values.refs(resource.get(attr)):
+            source = ctx.resolve(resource, ref)
+            if source is not None and source.mode == "data":  # data "aws_ami" "orthanc" { filter ... }
+                inside = " ".join(values.all_text({k: a.value for k, a in b.attributes.items()})
+                                  for b in source.body.walk())
+                evidence.append((f"`{attr}` ({source.address})", f"{source.name} {inside}"))
+    for where, text in evidence:
+        match = _WORD.search(text.lower())
+        if match:
+            return _SERVICE[match.group(1)], f"{match.group(1)}, from its {where}"
+    return None
+
+
+def _pick(rules: list[Ingress], service: str | None) -> Ingress:
+    if service:
+        for rule in rules:
+            if rule.protocol == "all" or any(rule.port_from <= p <= rule.port_to for p in _SERVICE_PORTS.get(service, ())):
+                return rule
+    return rules[0]
+
+
+def attached_exposure(resource: Resource, ctx: MapContext, groups: list[tuple[Resource, Origin]],
+                      public_ip: bool | None, product: str) -> Listener | None:
+    """A Listener for a PACS/NAS machine (or one with an explicit public address) whose security
+    group admits the internet to a sensitive port or to every port; None otherwise."""
+    if public_ip is False or not groups:
+        return None
+    found = runs(resource, ctx)
+    if found is None and public_ip is not True:
+        return None  # the open rule is reported on its own; nothing ties it to a PACS here
+    for group, origin in groups:
+        rules = [f for f in ctx.ingress_of(group) if exposed(f)]
+        if not rules:
+            continue
+        rule = _pick(rules, found[0] if found else None)
+        service = found[0] if found else rule.service
+        what = f"runs {found[1]}" if found else "has `associate_public_ip_address = true`"
+        return Listener(
+            origin=origin, product=product, service=service, port=rule.port_from, port_to=rule.port_to,
+            protocol=rule.protocol, exposure="all", via="security-group", auth="unknown",
+            detail=(f"`{resource.address}` {what} and is attached to `{group.address}`: "
+                    f"{rule.detail} ({rule.origin.path}:{rule.origin.line})"))
+    return None

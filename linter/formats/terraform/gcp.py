@@ -1,0 +1,189 @@
+"""hashicorp/google resources -> facts.
+
+Names and defaults from the provider's documentation (registry.terraform.io/providers/hashicorp/
+google): `google_compute_firewall` (`direction` defaults to INGRESS; an `allow` block without
+`ports` allows every port; `disabled = true` turns the rule off; an ingress rule with no source
+ranges, tags or service accounts applies to every source, 0.0.0.0/0), Cloud SQL, Cloud
+Healthcare and Cloud Storage IAM, HTTP(S) load balancer proxies and SSL policies, Cloud DNS.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from linter.facts import AnonymousAccess, Fact, Ingress, Publication, TlsPolicy
+from linter.formats.terraform import _values as values
+from linter.formats.terraform._context import MapContext
+from linter.formats.terraform._credentials import admin_login
+from linter.formats.terraform._iam import PUBLIC_MEMBERS, is_write_role, public_grants
+from linter.formats.terraform._ingress import Rule, ingress, parse_port_range, protocol
+from linter.formats.terraform.model import Resource
+from linter.knowledge import is_ddns_hostname
+
+PRODUCT = "gcp"
+ANYWHERE_BY_DEFAULT = "0.0.0.0/0"
+
+
+def firewall(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    body = resource.body
+    direction = values.text(body.get("direction"))
+    if body.has("direction") and direction is None:
+        return  # unknown direction
+    if (direction or "INGRESS").upper() != "INGRESS":
+        return
+    if body.has("disabled") and values.flag(body.get("disabled")) is not False:
+        return  # disabled, or not known to be enabled
+    if body.has("source_ranges"):
+        sources = tuple(values.strings(body.get("source_ranges")))
+        origin = body.origin_of("source_ranges")
+        where = f"`{resource.address}`"
+    elif body.has("source_tags") or body.has("source_service_accounts"):
+        return  # only instances with those tags or service accounts
+    else:
+        sources, origin = (ANYWHERE_BY_DEFAULT,), body.origin
+        where = f"`{resource.address}` (no `source_ranges`, so every source)"
+    if not sources:
+        return
+    for allow in body.children("allow"):
+        proto = protocol(values.text(allow.get("protocol")))
+        if proto is None:
+            continue
+        if not allow.has("ports") or proto == "all":
+            ranges = [(0, 65535)]
+        else:
+            ranges = [r for r in (parse_port_range(p) for p in values.strings(allow.get("ports"))) if r]
+        for first, last in ranges:
+            yield ingress(Rule(where, proto, first, last, sources, origin, PRODUCT))
+
+
+_DB_PORTS = (("POSTGRES", 5432), ("MYSQL", 3306), ("SQLSERVER", 1433))
+
+
+def _db_port(version: str | None) -> int | None:
+    for prefix, port in _DB_PORTS:
+        if (version or "").upper().startswith(prefix):
+            return port
+    return None
+
+
+def sql_instance(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    body = resource.body
+    port = _db_port(values.text(body.get("database_version")))
+    for settings in body.children("settings"):
+        for ip in settings.children("ip_configuration"):
+            if values.flag(ip.get("ipv4_enabled")) is False or port is None:
+                continue  # no public IPv4 address (ipv4_enabled defaults to true)
+            for network in ip.children("authorized_networks"):
+                sources = tuple(values.strings(network.get("value")))
+                if sources:
+                    yield ingress(Rule(f"`{resource.address}` authorized network", "tcp", port, port,
+                                       sources, network.origin_of("value"), PRODUCT))
+    cred = admin_login(resource, user_attr=None, secret_attr="root_password", service="mssql",
+                       product=PRODUCT, what="SQL Server root user")
+    if cred is not None and body.has("root_password"):
+        yield cred
+
+
+def sql_user(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    service = "other"
+    for instance in ctx.referenced(resource, resource.get("instance"), "google_sql_database_instance"):
+        version = (values.text(instance.get("database_version")) or "").upper()
+        service = "postgres" if version.startswith("POSTGRES") else "mysql" if version.startswith("MYSQL") else \
+            "mssql" if version.startswith("SQLSERVER") else service
+    if not resource.body.has("password"):
+        return  # IAM users and users without a password set here
+    cred = admin_login(resource, user_attr="name", secret_attr="password", service=service,
+                       product=PRODUCT, what="database user")
+    if cred is not None:
+        yield cred
+
+
+def _iam(service: str, kind: str, id_attrs: tuple[str, ...]):
+    def mapper(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+        target = next((values.text(resource.get(a)) for a in id_attrs if values.text(resource.get(a))), None)
+        for role, member, origin in public_grants(resource, ctx):
+            write = is_write_role(role)
+            yield AnonymousAccess(
+                origin=origin, product=PRODUCT, service=service, resource=target or resource.address,
+                who="anyone", read=True, write=write,
+                detail=(f"`{resource.address}` grants `{role or 'a role'}` on the {kind} to `{member}`: "
+                        f"{PUBLIC_MEMBERS[member.lower()]} can {'read and change' if write else 'read'} it"))
+    return mapper
+
+
+def bucket_acl(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    """`google_storage_bucket_acl.role_entity` ("READER:allUsers") and
+    `google_storage_bucket_access_control` / default object ACLs (`entity = "allUsers"`)."""
+    body = resource.body
+    grants = [(e.partition(":")[0], e.partition(":")[2], body.origin_of("role_entity"))
+              for e in values.strings(body.get("role_entity"))]
+    entity = values.text(body.get("entity"))
+    if entity:
+        grants.append((values.text(body.get("role")) or "", entity, body.origin_of("entity")))
+    for role, member, origin in grants:
+        if member.strip().lower() in PUBLIC_MEMBERS:
+            write = role.upper() in ("WRITER", "OWNER")
+            yield AnonymousAccess(
+                origin=origin, product=PRODUCT, service="object-storage",
+                resource=values.text(body.get("bucket")) or resource.address, who="anyone", read=True, write=write,
+                detail=(f"`{resource.address}` grants `{role}` to `{member}`: "
+                        f"{PUBLIC_MEMBERS[member.strip().lower()]} can {'read and write' if write else 'read'} the bucket"))
+
+
+def http_proxy(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    for url_map in ctx.referenced(resource, resource.get("url_map"), "google_compute_url_map"):
+        for redirect in url_map.body.children("default_url_redirect"):
+            if values.flag(redirect.get("https_redirect")) is True:
+                return
+    yield TlsPolicy(origin=resource.origin, product=PRODUCT, service="http", role="server", enforced=False,
+                    detail=(f"`{resource.address}` serves the load balancer over plain HTTP and its URL map "
+                            "does not redirect to HTTPS (`default_url_redirect { https_redirect = true }`)"))
+
+
+_GCP_TLS = {"TLS_1_0": ("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"), "TLS_1_1": ("TLSv1.1", "TLSv1.2", "TLSv1.3")}
+
+
+def ssl_policy(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    body = resource.body
+    version = values.text(body.get("min_tls_version")) if body.has("min_tls_version") else "TLS_1_0"
+    if version is None or version.upper() not in _GCP_TLS:
+        return
+    how = f"`min_tls_version = \"{version}\"`" if body.has("min_tls_version") else \
+        "no `min_tls_version` (the default is TLS_1_0)"
+    yield TlsPolicy(origin=body.origin_of("min_tls_version"), product=PRODUCT, service="http", role="server",
+                    enforced=True, versions=_GCP_TLS[version.upper()],
+                    detail=f"`{resource.address}` has {how}: HTTPS clients may still use {_GCP_TLS[version.upper()][0]}")
+
+
+def dns_record(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    body = resource.body
+    name = values.text(body.get("name")) or resource.address
+    for target in values.strings(body.get("rrdatas")):
+        if is_ddns_hostname(target):
+            yield Publication(origin=body.origin_of("rrdatas"), product=PRODUCT, mechanism="dns-record",
+                              provider=target.strip(".").lower(), hostnames=(target.strip("."),),
+                              detail=(f"`{resource.address}` points `{name}` at `{target}`, a dynamic-DNS "
+                                      "name: the record publishes a device on a changing home or office line"))
+            return
+
+
+_IAM_KINDS = {
+    "google_healthcare_dicom_store_iam_": ("dicomweb", "DICOM store", ("dicom_store_id",)),
+    "google_healthcare_dataset_iam_": ("dicomweb", "Healthcare dataset (and every DICOM store in it)", ("dataset_id",)),
+    "google_storage_bucket_iam_": ("object-storage", "bucket", ("bucket",)),
+}
+
+NETWORK_MAPPERS = {"google_compute_firewall": firewall}
+
+MAPPERS = {
+    "google_sql_database_instance": sql_instance,
+    "google_sql_user": sql_user,
+    "google_storage_bucket_acl": bucket_acl,
+    "google_storage_bucket_access_control": bucket_acl,
+    "google_storage_default_object_access_control": bucket_acl,
+    "google_compute_target_http_proxy": http_proxy,
+    "google_compute_ssl_policy": ssl_policy,
+    "google_dns_record_set": dns_record,
+    **{prefix + shape: _iam(*spec) for prefix, spec in _IAM_KINDS.items() for shape in ("member", "binding", "policy")},
+}
+
+__all__ = ["MAPPERS", "NETWORK_MAPPERS", "Ingress"]

@@ -1,0 +1,400 @@
+"""Terraform resources -> facts, on hand-built resources (no parser involved).
+
+Each test builds the resolved resources the evaluator would hand over and checks the facts, their
+fields and the line they point at. Fixtures under tests/fixtures/ cover the same cases end to end.
+"""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from linter.facts import AnonymousAccess, Credential, Ingress, Listener, Publication, Setting, TlsPolicy
+from linter.formats.terraform.mapping import facts_for
+from linter.formats.terraform.model import Attribute, Block, Evaluated, Ref, Resource, Unknown
+from linter.model import Origin
+
+_lines = itertools.count(1)
+
+
+def block(type_: str, /, *children: Block, **attrs) -> Block:
+    """A block whose attributes each get their own line, in the order written."""
+    body = Block(type_, (), Origin("main.tf", next(_lines)))
+    for name, value in attrs.items():
+        body.attributes[name] = Attribute(name, value, Origin("main.tf", next(_lines)))
+    body.blocks.extend(children)
+    return body
+
+
+def resource(type_: str, name: str, /, *children: Block, module: str = "", mode: str = "managed", **attrs) -> Resource:
+    prefix = "data." if mode == "data" else ""
+    address = f"{module + '.' if module else ''}{prefix}{type_}.{name}"
+    return Resource(type_, name, address, block("resource", *children, **attrs), module=module, mode=mode)
+
+
+def facts(*resources: Resource, kind=None):
+    found = facts_for(Evaluated(list(resources)))
+    return [f for f in found if kind is None or isinstance(f, kind)]
+
+
+def ref(address: str, attribute: str = "id") -> Ref:
+    return Ref(reason="known after apply", address=address, attribute=attribute)
+
+
+# ---------------------------------------------------------------- AWS security groups
+
+def test_inline_ingress_points_at_the_open_cidr_line():
+    sg = resource("aws_security_group", "pacs",
+                  block("ingress", from_port=104, to_port=104, protocol="tcp", cidr_blocks=["0.0.0.0/0"]))
+    [fact] = facts(sg)
+    assert isinstance(fact, Ingress)
+    assert (fact.protocol, fact.port_from, fact.port_to, fact.sources) == ("tcp", 104, 104, ("0.0.0.0/0",))
+    assert fact.service == "dicom"
+    assert fact.origin == sg.body.blocks[0].origin_of("cidr_blocks")
+    assert "aws_security_group.pacs" in fact.detail and "104" in fact.detail and "0.0.0.0/0" in fact.detail
+
+
+def test_ipv6_and_ipv4_lists_give_one_fact_each():
+    sg = resource("aws_security_group", "smb",
+                  block("ingress", from_port=445, to_port=445, protocol="6",
+                        cidr_blocks=["10.0.0.0/8"], ipv6_cidr_blocks=["::/0"]))
+    found = facts(sg)
+    assert [f.sources for f in found] == [("10.0.0.0/8",), ("::/0",)]
+    assert found[1].protocol == "tcp"
+
+
+@pytest.mark.parametrize("proto", ["-1", "all", "ALL"])
+def test_protocol_all_means_every_port(proto):
+    [fact] = facts(resource("aws_security_group", "x",
+                            block("ingress", from_port=0, to_port=0, protocol=proto, cidr_blocks=["0.0.0.0/0"])))
+    assert (fact.protocol, fact.port_from, fact.port_to) == ("all", 0, 65535)
+
+
+def test_unknown_cidr_or_ports_or_icmp_give_no_fact():
+    assert facts(resource("aws_security_group", "a",
+                          block("ingress", from_port=104, to_port=104, protocol="tcp", cidr_blocks=Unknown("var")))) == []
+    assert facts(resource("aws_security_group", "b",
+                          block("ingress", from_port=Unknown("v"), to_port=104, protocol="tcp", cidr_blocks=["0.0.0.0/0"]))) == []
+    assert facts(resource("aws_security_group", "c",
+                          block("ingress", from_port=-1, to_port=-1, protocol="icmp", cidr_blocks=["0.0.0.0/0"]))) == []
+
+
+def test_mixed_known_and_unknown_sources_keep_the_known_ones():
+    [fact] = facts(resource("aws_security_group", "a",
+                            block("ingress", from_port=22, to_port=22, protocol="tcp",
+                                  cidr_blocks=[Unknown("var.office"), "0.0.0.0/0"])))
+    assert fact.sources == ("0.0.0.0/0",)
+
+
+def test_ingress_written_as_an_attribute_list():
+    sg = resource("aws_security_group", "a", ingress=[{"from_port": 445, "to_port": 445, "protocol": "tcp",
+                                                       "cidr_blocks": ["0.0.0.0/0"]}])
+    [fact] = facts(sg)
+    assert fact.origin == sg.body.origin_of("ingress") and fact.service == "smb"
+
+
+def test_security_group_rule_only_for_ingress():
+    egress = resource("aws_security_group_rule", "out", type="egress", from_port=0, to_port=0, protocol="-1",
+                      cidr_blocks=["0.0.0.0/0"])
+    ing = resource("aws_security_group_rule", "in", type="ingress", from_port=100, to_port=200, protocol="tcp",
+                   cidr_blocks=["0.0.0.0/0"])
+    [fact] = facts(egress, ing)
+    assert (fact.port_from, fact.port_to, fact.service) == (100, 200, "dicom")  # 104 is inside
+    assert "104 (dicom)" in fact.detail
+
+
+def test_vpc_security_group_ingress_rule():
+    rule = resource("aws_vpc_security_group_ingress_rule", "nfs", ip_protocol="tcp", from_port=2049, to_port=2049,
+                    cidr_ipv6="::/0", security_group_id=ref("aws_security_group.nas"))
+    everything = resource("aws_vpc_security_group_ingress_rule", "all", ip_protocol="-1", cidr_ipv4="0.0.0.0/0")
+    first, second = facts(rule, everything)
+    assert first.sources == ("::/0",) and first.origin == rule.body.origin_of("cidr_ipv6")
+    assert second.protocol == "all"
+
+
+# ---------------------------------------------------------------- network ACLs
+
+def test_network_acl_allow_and_deny_shadowing():
+    acl = resource("aws_network_acl", "pacs",
+                   block("ingress", rule_no=50, action="deny", protocol="tcp", from_port=445, to_port=445,
+                         cidr_block="0.0.0.0/0"),
+                   block("ingress", rule_no=100, action="allow", protocol="tcp", from_port=445, to_port=445,
+                         cidr_block="0.0.0.0/0"),
+                   block("ingress", rule_no=110, action="allow", protocol="6", from_port=104, to_port=104,
+                         cidr_block="0.0.0.0/0"),
+                   block("egress", rule_no=100, action="allow", protocol="-1", from_port=0, to_port=0,
+                         cidr_block="0.0.0.0/0"))
+    [fact] = facts(acl)
+    assert fact.port_from == 104 and fact.origin == acl.body.blocks[2].origin_of("cidr_block")
+
+
+def test_network_acl_rule_resource():
+    allow = resource("aws_network_acl_rule", "ftp", network_acl_id=ref("aws_network_acl.a"), rule_number=100,
+                     egress=False, protocol="tcp", rule_action="allow", cidr_block="0.0.0.0/0", from_port=21, to_port=21)
+    out = resource("aws_network_acl_rule", "out", rule_number=100, egress=True, protocol="-1",
+                   rule_action="allow", cidr_block="0.0.0.0/0")
+    [fact] = facts(allow, out)
+    assert fact.service == "ftp"
+
+
+# ---------------------------------------------------------------- workloads and public endpoints
+
+def test_pacs_instance_attached_to_an_open_group_reports_the_chain():
+    sg = resource("aws_security_group", "pacs",
+                  block("ingress", from_port=4242, to_port=4242, protocol="tcp", cidr_blocks=["0.0.0.0/0"]))
+    vm = resource("aws_instance", "viewer", ami="ami-123", user_data="apt-get install -y orthanc",
+                  vpc_security_group_ids=[ref("aws_security_group.pacs")])
+    [chain] = facts(sg, vm, kind=Listener)
+    assert chain.via == "security-group" and chain.service == "dicom" and chain.port == 4242
+    assert chain.origin == vm.body.origin_of("vpc_security_group_ids")
+    assert "aws_security_group.pacs" in chain.detail and "main.tf:" in chain.detail and "orthanc" in chain.detail
+
+
+def test_chain_follows_module_relative_refs_and_separate_rules():
+    sg = resource("aws_security_group", "nas", module="module.nas")
+    rule = resource("aws_security_group_rule", "smb", module="module.nas", type="ingress", from_port=445,
+                    to_port=445, protocol="tcp", cidr_blocks=["0.0.0.0/0"],
+                    security_group_id=ref("aws_security_group.nas"))
+    vm = resource("aws_instance", "samba", module="module.nas", associate_public_ip_address=True,
+                  vpc_security_group_ids=[ref("aws_security_group.nas")])
+    [chain] = facts(sg, rule, vm, kind=Listener)
+    assert chain.service == "smb"
+
+
+def test_no_chain_without_public_ip_or_open_rule():
+    sg = resource("aws_security_group", "pacs",
+                  block("ingress", from_port=104, to_port=104, protocol="tcp", cidr_blocks=["10.0.0.0/8"]))
+    vm = resource("aws_instance", "orthanc", vpc_security_group_ids=[ref("aws_security_group.pacs")])
+    assert facts(sg, vm, kind=Listener) == []
+    open_sg = resource("aws_security_group", "open",
+                       block("ingress", from_port=104, to_port=104, protocol="tcp", cidr_blocks=["0.0.0.0/0"]))
+    private = resource("aws_instance", "orthanc", associate_public_ip_address=False,
+                       vpc_security_group_ids=[ref("aws_security_group.open")])
+    plain = resource("aws_instance", "web", vpc_security_group_ids=[ref("aws_security_group.open")])
+    assert facts(open_sg, private, plain, kind=Listener) == []
+
+
+def test_public_database_with_open_group_is_exposed():
+    sg = resource("aws_security_group", "db",
+                  block("ingress", from_port=5432, to_port=5432, protocol="tcp", cidr_blocks=["0.0.0.0/0"]))
+    db = resource("aws_db_instance", "pacs", engine="postgres", publicly_accessible=True,
+                  vpc_security_group_ids=[ref("aws_security_group.db")], manage_master_user_password=True)
+    [listener] = facts(sg, db, kind=Listener)
+    assert (listener.exposure, listener.via, listener.port, listener.service) == ("all", "public-endpoint", 5432, "postgres")
+    closed = resource("aws_db_instance", "x", engine="mysql", publicly_accessible=True)
+    [restricted] = facts(closed, kind=Listener)
+    assert restricted.exposure == "restricted" and restricted.port == 3306
+    assert facts(resource("aws_db_instance", "y", engine="mysql", publicly_accessible=False)) == []
+
+
+def test_dicom_service_public_by_default():
+    [listener] = facts(resource("azurerm_healthcare_dicom_service", "d", name="dicom"))
+    assert listener.service == "dicomweb" and listener.via == "public-endpoint"
+    assert facts(resource("azurerm_healthcare_dicom_service", "d", public_network_access_enabled=False)) == []
+    assert facts(resource("azurerm_healthcare_dicom_service", "d", public_network_access_enabled=Unknown("v"))) == []
+
+
+# ---------------------------------------------------------------- credentials
+
+@pytest.mark.parametrize("password,strength", [("", "blank"), ("changeme", "well-known"),
+                                               ("Xk4!pq9Lz2", "literal"), (Unknown("var.pw"), "reference"),
+                                               (ref("random_password.db", "result"), "reference")])
+def test_database_password_strengths(password, strength):
+    [cred] = facts(resource("aws_db_instance", "pacs", engine="postgres", username="pacsadmin", password=password))
+    assert isinstance(cred, Credential)
+    assert cred.strength == strength and cred.admin and cred.service == "postgres"
+    if strength in ("literal", "well-known"):
+        assert cred.secrets == (password,) and password not in cred.detail
+
+
+def test_managed_master_password_is_not_a_credential():
+    assert facts(resource("aws_db_instance", "p", username="admin", manage_master_user_password=True)) == []
+
+
+def test_azure_and_google_logins():
+    sql = resource("azurerm_mssql_server", "s", administrator_login="sa", administrator_login_password="sa")
+    vm = resource("azurerm_virtual_machine", "vm",
+                  block("os_profile", admin_username="azureuser", admin_password="P@ssw0rd!2024"))
+    inst = resource("google_sql_database_instance", "db", database_version="POSTGRES_15")
+    user = resource("google_sql_user", "u", name="postgres", password="", instance=ref("google_sql_database_instance.db", "name"))
+    creds = facts(sql, vm, inst, user, kind=Credential)
+    assert [(c.user, c.strength, c.service) for c in creds] == [
+        ("sa", "well-known", "mssql"), ("azureuser", "literal", "ssh"), ("postgres", "blank", "postgres")]
+
+
+# ---------------------------------------------------------------- TLS
+
+def test_http_listener_without_redirect():
+    lb = resource("aws_lb", "pacs", internal=False)
+    plain = resource("aws_lb_listener", "http", load_balancer_arn=ref("aws_lb.pacs", "arn"), port=80, protocol="HTTP",
+                     *[block("default_action", type="forward")])
+    redirect = resource("aws_lb_listener", "r", port=80, protocol="HTTP",
+                        *[block("default_action", block("redirect", protocol="HTTPS", status_code="HTTP_301"),
+                                type="redirect")])
+    [tls] = facts(lb, plain, redirect, kind=TlsPolicy)
+    assert tls.enforced is False and tls.exposed and tls.origin == plain.body.origin_of("protocol")
+
+
+def test_internal_http_listener_is_not_exposed():
+    lb = resource("aws_lb", "pacs", internal=True)
+    plain = resource("aws_lb_listener", "http", load_balancer_arn=ref("aws_lb.pacs", "arn"), protocol="HTTP")
+    [tls] = facts(lb, plain, kind=TlsPolicy)
+    assert tls.exposed is False
+
+
+@pytest.mark.parametrize("policy,weak", [("ELBSecurityPolicy-2016-08", "TLSv1.0"),
+                                         ("ELBSecurityPolicy-TLS-1-1-2017-01", "TLSv1.1"),
+                                         ("ELBSecurityPolicy-FS-2018-06", "TLSv1.0"),
+                                         ("ELBSecurityPolicy-TLS13-1-2-2021-06", None),
+                                         ("ELBSecurityPolicy-TLS-1-2-Ext-2018-06", None)])
+def test_elb_ssl_policies(policy, weak):
+    found = facts(resource("aws_lb_listener", "https", protocol="HTTPS", port=443, ssl_policy=policy))
+    assert [f.versions[0] for f in found] == ([weak] if weak else [])
+
+
+def test_transfer_server_ftp_and_storage_tls():
+    ftp = resource("aws_transfer_server", "t", protocols=["SFTP", "FTP"])
+    sftp = resource("aws_transfer_server", "s", protocols=["SFTP"])
+    account = resource("azurerm_storage_account", "a", min_tls_version="TLS1_0", https_traffic_only_enabled=False,
+                       allow_nested_items_to_be_public=False)
+    found = facts(ftp, sftp, account, kind=TlsPolicy)
+    assert [(f.service, f.enforced, f.versions[:1]) for f in found] == [
+        ("ftp", False, ()), ("object-storage", True, ("TLSv1.0",)), ("object-storage", False, ())]
+
+
+# ---------------------------------------------------------------- anonymous access
+
+def test_storage_gateway_shares():
+    smb = resource("aws_storagegateway_smb_file_share", "s", authentication="GuestAccess")
+    ad = resource("aws_storagegateway_smb_file_share", "ad")
+    nfs = resource("aws_storagegateway_nfs_file_share", "n", client_list=["0.0.0.0/0"], squash="NoSquash", read_only=True)
+    found = facts(smb, ad, nfs)
+    assert [(type(f).__name__, getattr(f, "service", None) or f.get("key")) for f in found] == [
+        ("AnonymousAccess", "smb"), ("AnonymousAccess", "nfs"), ("Setting", "no_root_squash")]
+    assert found[0].write is True and found[1].write is False
+
+
+def test_s3_public_acl_policy_and_block():
+    bucket = resource("aws_s3_bucket", "b", bucket="pacs-exports")
+    acl = resource("aws_s3_bucket_acl", "a", bucket=ref("aws_s3_bucket.b"), acl="public-read")
+    policy = resource("aws_s3_bucket_policy", "p", bucket=ref("aws_s3_bucket.b"),
+                      policy={"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                             "Resource": "arn:aws:s3:::pacs-exports/*"}]})
+    found = facts(bucket, acl, policy, kind=AnonymousAccess)
+    assert [f.origin for f in found] == [acl.body.origin_of("acl"), policy.body.origin_of("policy")]
+    block_all = resource("aws_s3_bucket_public_access_block", "pab", bucket=ref("aws_s3_bucket.b"),
+                         block_public_acls=True, block_public_policy=True, ignore_public_acls=True,
+                         restrict_public_buckets=True)
+    assert facts(bucket, acl, policy, block_all) == []
+
+
+def test_s3_policy_with_condition_is_not_public():
+    policy = resource("aws_s3_bucket_policy", "p", policy='{"Statement": [{"Effect": "Allow", "Principal": "*", '
+                      '"Action": "s3:GetObject", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]}')
+    assert facts(policy) == []
+
+
+def test_public_access_block_turned_off():
+    [setting] = facts(resource("aws_s3_bucket_public_access_block", "p", block_public_acls=False,
+                               block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True))
+    assert isinstance(setting, Setting) and setting.raw == "block_public_acls"
+
+
+def test_azure_container_public_unless_account_forbids():
+    account = resource("azurerm_storage_account", "open")
+    closed = resource("azurerm_storage_account", "closed", allow_nested_items_to_be_public=False)
+    c1 = resource("azurerm_storage_container", "c1", container_access_type="blob",
+                  storage_account_name=ref("azurerm_storage_account.open", "name"))
+    c2 = resource("azurerm_storage_container", "c2", container_access_type="container",
+                  storage_account_id=ref("azurerm_storage_account.closed"))
+    c3 = resource("azurerm_storage_container", "c3", storage_account_name=ref("azurerm_storage_account.open", "name"))
+    found = facts(account, closed, c1, c2, c3)
+    assert [type(f).__name__ for f in found] == ["Setting", "AnonymousAccess"]
+    assert found[0].explicit is False
+
+
+def test_google_iam_public_members():
+    member = resource("google_healthcare_dicom_store_iam_member", "m", dicom_store_id="projects/p/dicomStores/s",
+                      role="roles/healthcare.dicomViewer", member="allUsers")
+    binding = resource("google_storage_bucket_iam_binding", "b", bucket="exports", role="roles/storage.objectAdmin",
+                       members=["user:a@example.org", "allAuthenticatedUsers"])
+    policy_doc = resource("google_iam_policy", "p", block("binding", role="roles/healthcare.dicomEditor",
+                                                          members=["allUsers"]), mode="data")
+    policy = resource("google_healthcare_dataset_iam_policy", "d", dataset_id="ds",
+                      policy_data=ref("data.google_iam_policy.p", "policy_data"))
+    private = resource("google_healthcare_dicom_store_iam_member", "ok", role="roles/healthcare.dicomViewer",
+                       member="group:radiology@example.org")
+    found = facts(member, binding, policy_doc, policy, private, kind=AnonymousAccess)
+    assert [(f.service, f.write) for f in found] == [("dicomweb", False), ("object-storage", True), ("dicomweb", True)]
+    assert found[2].origin == policy_doc.body.blocks[0].origin_of("members")
+
+
+# ---------------------------------------------------------------- Google and Azure firewalls
+
+def test_google_firewall_semantics():
+    open_all = resource("google_compute_firewall", "all", block("allow", protocol="tcp"), source_ranges=["0.0.0.0/0"])
+    ports = resource("google_compute_firewall", "dicom", block("allow", protocol="tcp", ports=["104", "11000-12000"]),
+                     source_ranges=["0.0.0.0/0"])
+    default_source = resource("google_compute_firewall", "d", block("allow", protocol="tcp", ports=["445"]))
+    tagged = resource("google_compute_firewall", "t", block("allow", protocol="tcp", ports=["445"]), source_tags=["a"])
+    disabled = resource("google_compute_firewall", "x", block("allow", protocol="all"), source_ranges=["0.0.0.0/0"],
+                        disabled=True)
+    egress = resource("google_compute_firewall", "e", block("allow", protocol="all"), direction="EGRESS",
+                      destination_ranges=["0.0.0.0/0"])
+    deny = resource("google_compute_firewall", "n", block("deny", protocol="all"), source_ranges=["0.0.0.0/0"])
+    found = facts(open_all, ports, default_source, tagged, disabled, egress, deny)
+    assert [(f.port_from, f.port_to) for f in found] == [(0, 65535), (104, 104), (11000, 12000), (445, 445)]
+    assert found[3].origin == default_source.body.origin and "no `source_ranges`" in found[3].detail
+
+
+def test_cloud_sql_authorized_networks():
+    db = resource("google_sql_database_instance", "pacs",
+                  block("settings", block("ip_configuration", block("authorized_networks", value="0.0.0.0/0"),
+                                          ipv4_enabled=True)),
+                  database_version="MYSQL_8_0")
+    [fact] = facts(db)
+    assert fact.port_from == 3306 and fact.service == "mysql"
+    private = resource("google_sql_database_instance", "p",
+                       block("settings", block("ip_configuration", block("authorized_networks", value="0.0.0.0/0"),
+                                               ipv4_enabled=False)), database_version="MYSQL_8_0")
+    assert facts(private) == []
+
+
+@pytest.mark.parametrize("source", ["*", "Internet", "Any", "0.0.0.0/0"])
+def test_azure_nsg_sources(source):
+    nsg = resource("azurerm_network_security_group", "n",
+                   block("security_rule", name="smb", direction="Inbound", access="Allow", protocol="Tcp",
+                         destination_port_range="445", source_address_prefix=source))
+    [fact] = facts(nsg)
+    assert fact.service == "smb" and fact.sources == (source,)
+
+
+def test_azure_nsg_rule_lists_deny_and_outbound():
+    rule = resource("azurerm_network_security_rule", "r", direction="Inbound", access="Allow", protocol="*",
+                    destination_port_ranges=["22", "8000-8100", "*"], source_address_prefixes=["Internet"])
+    deny = resource("azurerm_network_security_rule", "d", direction="Inbound", access="Deny", protocol="*",
+                    destination_port_range="*", source_address_prefix="*")
+    out = resource("azurerm_network_security_rule", "o", direction="Outbound", access="Allow", protocol="Tcp",
+                   destination_port_range="*", source_address_prefix="*")
+    found = facts(rule, deny, out)
+    assert all(f.protocol == "all" for f in found) and len(found) == 3
+
+
+def test_azure_sql_firewall_rule_anywhere_only():
+    everyone = resource("azurerm_mssql_firewall_rule", "all", start_ip_address="0.0.0.0", end_ip_address="255.255.255.255")
+    azure_services = resource("azurerm_mssql_firewall_rule", "az", start_ip_address="0.0.0.0", end_ip_address="0.0.0.0")
+    [fact] = facts(everyone, azure_services)
+    assert fact.port_from == 1433 and fact.service == "mssql"
+
+
+# ---------------------------------------------------------------- DNS
+
+def test_dns_records_to_ddns_hosts():
+    r53 = resource("aws_route53_record", "pacs", name="pacs.clinic.example", type="CNAME",
+                   records=["clinic-pacs.duckdns.org"])
+    gdns = resource("google_dns_record_set", "n", name="nas.example.", type="CNAME", rrdatas=["mynas.synology.me."])
+    az = resource("azurerm_dns_cname_record", "a", name="nas", record="office.myqnapcloud.com")
+    plain = resource("aws_route53_record", "www", name="www", type="CNAME", records=["lb.example.com"])
+    found = facts(r53, gdns, az, plain)
+    assert all(isinstance(f, Publication) for f in found)
+    assert [f.hostnames for f in found] == [("clinic-pacs.duckdns.org",), ("mynas.synology.me",), ("office.myqnapcloud.com",)]

@@ -44,6 +44,8 @@ FORMATS: dict[str, Format] = {
     "compose": Format("linter.formats.compose", "docker-compose", first=True),
     "nginx": Format("linter.formats.nginx", "nginx configuration"),
     "apache": Format("linter.formats.apache", "Apache httpd configuration"),
+    "terraform": Format("linter.formats.terraform", "Terraform (.tf, .tf.json, .tfvars)", group=True),
+    "terraform_plan": Format("linter.formats.terraform.plan", "Terraform plan JSON (terraform show -json)"),
 }
 
 _loaded: dict[str, ModuleType] = {}

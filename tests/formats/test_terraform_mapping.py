@@ -377,7 +377,10 @@ def test_azure_nsg_rule_lists_deny_and_outbound():
     out = resource("azurerm_network_security_rule", "o", direction="Outbound", access="Allow", protocol="Tcp",
                    destination_port_range="*", source_address_prefix="*")
     found = facts(rule, deny, out)
-    assert all(f.protocol == "all" for f in found) and len(found) == 3
+    # protocol "*" keeps the rule's ports: every protocol on 22 and 8000-8100, everything on "*"
+    assert [(f.protocol, f.port_from, f.port_to) for f in found] == [
+        ("tcp", 22, 22), ("tcp", 8000, 8100), ("all", 0, 65535)]
+    assert "every protocol on port 22" in found[0].detail
 
 
 def test_azure_sql_firewall_rule_anywhere_only():

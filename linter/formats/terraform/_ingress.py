@@ -6,7 +6,9 @@ so the message a user reads has the same shape whichever cloud the rule came fro
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
 
 from linter.facts import Ingress
 from linter.knowledge import PORT_SERVICE, range_has_sensitive_port
@@ -72,15 +74,24 @@ class Rule:
     sources: tuple[str, ...]
     origin: Origin
     product: str
+    # Azure's protocol "*" means "every protocol on the rule's ports", not every port: the ports
+    # still apply. AWS's "-1" ignores the ports.
+    ports_apply: bool = False
 
 
 def ingress(rule: Rule) -> Ingress:
-    port_from, port_to = (ALL_PORTS if rule.proto == "all" else (rule.port_from, rule.port_to))
+    proto = rule.proto
+    if proto == "all" and rule.ports_apply and (rule.port_from, rule.port_to) != ALL_PORTS:
+        proto = "tcp"  # the port-carrying protocols on those ports; tcp is what the services use
+        shown_ports = describe_ports("tcp", rule.port_from, rule.port_to).replace("tcp ", "every protocol on ", 1)
+    else:
+        shown_ports = ""
+    port_from, port_to = (ALL_PORTS if proto == "all" else (rule.port_from, rule.port_to))
     public = [s for s in rule.sources if is_public_source(s)]
     shown = ", ".join(public or rule.sources) or "unknown sources"
     detail = (f"{rule.where} admits {shown} to "
-              f"{describe_ports(rule.proto, port_from, port_to)}{describe_sensitive(port_from, port_to)}")
-    return Ingress(origin=rule.origin, product=rule.product, detail=detail, protocol=rule.proto,
+              f"{shown_ports or describe_ports(proto, port_from, port_to)}{describe_sensitive(port_from, port_to)}")
+    return Ingress(origin=rule.origin, product=rule.product, detail=detail, protocol=proto,
                    port_from=port_from, port_to=port_to, sources=rule.sources,
                    service=service_of(port_from, port_to))
 
@@ -104,3 +115,28 @@ def exposed(fact: Ingress) -> bool:
     if not any(is_public_source(s) for s in fact.sources):
         return False
     return fact.protocol == "all" or bool(range_has_sensitive_port(fact.port_from, fact.port_to))
+
+
+_INSTANCE_KEY = re.compile(r"\[[^\]]*\]`")
+
+
+def merge_details(facts: list) -> list:
+    """Facts written on one line (a port list, a `count` or `dynamic` expansion) become one finding
+    per rule there; give each the whole line's story, so the finding that remains names every
+    port the line opens."""
+    groups: dict[tuple, list[Ingress]] = defaultdict(list)
+    for fact in facts:
+        if isinstance(fact, Ingress):
+            groups[(fact.origin, fact.product)].append(fact)
+    merged: dict[int, Ingress] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        where = _INSTANCE_KEY.sub("`", group[0].detail.partition(" admits ")[0])
+        sources = list(dict.fromkeys(s for f in group for s in f.sources))
+        public = [s for s in sources if is_public_source(s)]
+        parts = list(dict.fromkeys(f.detail.partition(" admits ")[2].partition(" to ")[2] for f in group))
+        detail = f"{where} admits {', '.join(public or sources)} to {'; '.join(parts)}"
+        for fact in group:
+            merged[id(fact)] = replace(fact, detail=detail)
+    return [merged.get(id(f), f) for f in facts]

@@ -48,7 +48,7 @@ def runs(resource: Resource, ctx: MapContext) -> tuple[str, str] | None:
     for where, text in evidence:
         match = _WORD.search(text.lower())
         if match:
-            return _SERVICE[match.group(1)], f"{match.group(1)}, from its {where}"
+            return _SERVICE[match.group(1)], f"{match.group(1)} (found in its {where})"
     return None
 
 

@@ -59,7 +59,7 @@ def _nsg_rule(where: str, rule: _SecurityRule) -> Iterator[Fact]:
         if not sources:
             continue
         for first, last in ranges:
-            yield ingress(Rule(where, proto, first, last, sources, rule.origin_of(attr), PRODUCT))
+            yield ingress(Rule(where, proto, first, last, sources, rule.origin_of(attr), PRODUCT, ports_apply=True))
 
 
 def security_group(resource: Resource, ctx: MapContext) -> Iterator[Fact]:

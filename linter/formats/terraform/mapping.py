@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable
 from linter.facts import Fact
 from linter.formats.terraform import aws, azure, gcp
 from linter.formats.terraform._context import MapContext
+from linter.formats.terraform._ingress import merge_details
 from linter.formats.terraform.model import Evaluated, Resource
 
 Mapper = Callable[[Resource, MapContext], Iterable[Fact]]
@@ -35,4 +36,4 @@ def facts_for(evaluated: Evaluated, ctx: Any = None) -> list[Fact]:
             mapper = table.get(resource.type)
             if mapper is not None and resource.mode == "managed":
                 facts.extend(mapper(resource, context))
-    return facts
+    return merge_details(facts)

@@ -11,11 +11,13 @@ budget, local and output resolution a depth limit, collections and strings a siz
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from linter.formats.terraform import syntax as s
-from linter.formats.terraform.functions import EvalError, MAX_ITEMS, bounded_str, call, to_bool, to_number, to_set, to_string
+from linter.formats.terraform.functions import (EvalError, MAX_ITEMS, bounded_str, call, normal_number, to_bool,
+                                                to_number, to_set, to_string)
 from linter.formats.terraform.model import Attribute, Block, Ref, Resource, Unknown
 from linter.model import Origin
 
@@ -574,11 +576,11 @@ class ModuleEval:
             return Unknown("operand unknown")
         a, b = to_number(left), to_number(right)
         if op == "+":
-            return a + b
+            return normal_number(a + b)
         if op == "-":
-            return a - b
+            return normal_number(a - b)
         if op == "*":
-            return a * b
+            return normal_number(a * b)
         if op == "/":
             if b == 0:
                 raise EvalError("division by zero")
@@ -587,7 +589,7 @@ class ModuleEval:
         if op == "%":
             if b == 0:
                 raise EvalError("modulo by zero")
-            return a % b
+            return normal_number(math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else int(math.fmod(a, b)))
         if op == "<":
             return a < b
         if op == ">":

@@ -82,6 +82,13 @@ def to_number(value: Any) -> int | float | Unknown:
     raise EvalError("not a number")
 
 
+def normal_number(value: int | float) -> int | float:
+    """Terraform numbers are exact: 1.5 * 2 is the whole number 3."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return int(value)
+    return value
+
+
 def to_bool(value: Any) -> bool | Unknown:
     if isinstance(value, Unknown) or isinstance(value, bool):
         return value
@@ -297,7 +304,13 @@ def _format(spec, *args):
         else:
             return Unknown(f"format verb %{verb}")
         if width:
-            text = text.rjust(int(width)) if "-" not in flags else text.ljust(int(width))
+            if "-" in flags:
+                text = text.ljust(int(width))
+            elif "0" in flags and verb in "dfxX":
+                sign = "-" if text.startswith("-") else ""
+                text = sign + text.lstrip("-").rjust(int(width) - len(sign), "0")
+            else:
+                text = text.rjust(int(width))
         out.append(text)
     out.append(spec[last:])
     return bounded_str("".join(out))

@@ -55,7 +55,7 @@ class _Converter:
         self.too_deep: s.SyntaxProblem | None = None
 
     def trees(self, node) -> list:
-        return [c for c in node.children if isinstance(c, self.Tree)]
+        return [c for c in node.children if isinstance(c, self.Tree) and c.data != "new_line_or_comment"]
 
     def body(self, node, depth: int = 0) -> s.Body:
         body = s.Body()
@@ -125,6 +125,8 @@ class _Converter:
         if kind == "object":
             items = []
             for elem in trees:
+                if elem.data != "object_elem":
+                    continue
                 key_node, value_node = self.trees(elem)[0], self.trees(elem)[-1]
                 items.append((self.object_key(key_node, depth), self.expr(value_node, depth + 1)))
             return s.ObjectExpr(line, col, tuple(items))

@@ -66,6 +66,7 @@ class TreeState:
 
     docs: dict[str, s.Document] = field(default_factory=dict)
     callers: dict[str, set[str]] | None = None  # module folder -> folders that call it
+    tf_files: list[str] | None = None
     root_facts: dict[str, list] = field(default_factory=dict)  # root folder -> facts of all variants
     emitted: set[tuple[str, str]] = field(default_factory=set)  # (root folder, origin folder)
     noted: set[tuple[str, int]] = field(default_factory=set)  # module source notes given
@@ -177,9 +178,35 @@ class Tree(ModuleLoader):
         parsed module blocks of the files that match)."""
         if self.state.callers is not None:
             return self.state.callers
-        from linter.discover import SKIP_DIRS
-
         found: dict[str, set[str]] = {}
+        for rel in self.tf_files():
+            source = self.ctx.load(self._abs(rel), fmt="terraform")
+            if source is None or not _LOCAL_SOURCE.search(source.text):
+                continue
+            doc = self.document(rel)
+            if doc is None:
+                continue
+            folder = folder_of(rel)
+            for block in doc.body.blocks_of("module"):
+                attr = block.body.attributes.get("source")
+                if attr is None or not isinstance(attr.expr, s.Literal) or not isinstance(attr.expr.value, str):
+                    continue
+                if is_remote(attr.expr.value):
+                    continue
+                target = self.resolve_source(folder, attr.expr.value)
+                if target is not None and target != folder:
+                    found.setdefault(target, set()).add(folder)
+        self.state.callers = found
+        return found
+
+    def tf_files(self) -> list[str]:
+        """Every `.tf` / `.tf.json` file of the scanned tree (outside the folders discovery
+        skips), listed once per scan."""
+        if self.state.tf_files is not None:
+            return self.state.tf_files
+        from linter.discover import MAX_FILE_BYTES, SKIP_DIRS
+
+        files: list[str] = []
         pending = [""]
         seen: set[str] = set()
         while pending:
@@ -194,26 +221,14 @@ class Tree(ModuleLoader):
                 if os.path.isdir(path):
                     if name not in SKIP_DIRS and not os.path.islink(path):
                         pending.append(rel)
-                    continue
-                if not is_tf(name.lower()):
-                    continue
-                source = self.ctx.load(path, fmt="terraform")
-                if source is None or not _LOCAL_SOURCE.search(source.text):
-                    continue
-                doc = self.document(rel)
-                if doc is None:
-                    continue
-                for block in doc.body.blocks_of("module"):
-                    attr = block.body.attributes.get("source")
-                    if attr is None or not isinstance(attr.expr, s.Literal) or not isinstance(attr.expr.value, str):
+                elif is_tf(name.lower()):
+                    try:
+                        if os.path.getsize(path) <= MAX_FILE_BYTES:
+                            files.append(rel)
+                    except OSError:
                         continue
-                    if is_remote(attr.expr.value):
-                        continue
-                    target = self.resolve_source(folder, attr.expr.value)
-                    if target is not None and target != folder:
-                        found.setdefault(target, set()).add(folder)
-        self.state.callers = found
-        return found
+        self.state.tf_files = sorted(files)
+        return self.state.tf_files
 
     def top_roots(self, folder: str) -> list[str]:
         """The folders that are not themselves called and reach `folder` through module calls

@@ -221,7 +221,13 @@ class _Converter:
                 exprs = [c for c in inner if c.type == "expression"]
                 parts.append(self.expr(exprs[0], depth + 1) if exprs else self.invalid(child, "empty interpolation"))
             else:
-                parts.append(self.directive(child.children[0] if child.child_count else child, quoted, indent, depth, begin))
+                directive, before, after = self.directive(child.children[0] if child.child_count else child,
+                                                          quoted, indent, depth, begin)
+                if before:
+                    strip_before.add(len(parts))
+                if after:
+                    strip_after.add(len(parts))
+                parts.append(directive)
             at = child.end_byte
         if end > at:
             self.literal(parts, at, end, quoted, indent, begin)
@@ -233,7 +239,9 @@ class _Converter:
             raw = dedent_lines(raw, indent, start == region or self.data[start - 1:start] == b"\n")
         parts.append(literal_text(raw, quoted))
 
-    def directive(self, node, quoted: bool, indent: int, depth: int, region: int) -> s.Expr:
+    def directive(self, node, quoted: bool, indent: int, depth: int, region: int) -> tuple[s.Expr, bool, bool]:
+        """A `%{ if }` / `%{ for }` directive, and whether `~` markers strip the whitespace
+        before and after it as a whole; markers inside it trim its own parts."""
         children = node.children
         line, col = self.pos(node)
         if node.type == "template_if" and children:
@@ -248,17 +256,29 @@ class _Converter:
             if else_at is not None:
                 otherwise = self.template_parts(children[else_at + 1:-1], children[else_at].end_byte,
                                                 end_node.start_byte, quoted, indent, depth)
-            return s.TemplateIf(line, col, condition, tuple(then), tuple(otherwise))
+            before, after_intro = _markers(intro)
+            end_left, after = _markers(end_node)
+            _trim(then, after_intro, False)
+            if else_at is not None:
+                else_left, else_right = _markers(children[else_at])
+                _trim(then, False, else_left)
+                _trim(otherwise, else_right, end_left)
+            else:
+                _trim(then, False, end_left)
+            return s.TemplateIf(line, col, condition, _clean(then), _clean(otherwise)), before, after
         if node.type == "template_for" and children:
             intro = children[0]
             names = [self.text(c) for c in intro.children if c.type == "identifier"]
             coll = [c for c in intro.children if c.type == "expression"]
             if not names or not coll:
-                return self.invalid(node, "incomplete for directive")
+                return self.invalid(node, "incomplete for directive"), False, False
             key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
             body = self.template_parts(children[1:-1], intro.end_byte, children[-1].start_byte, quoted, indent, depth)
-            return s.TemplateFor(line, col, key_var, value_var, self.expr(coll[0], depth + 1), tuple(body))
-        return self.invalid(node, "template directive not understood")
+            before, after_intro = _markers(intro)
+            end_left, after = _markers(children[-1])
+            _trim(body, after_intro, end_left)
+            return s.TemplateFor(line, col, key_var, value_var, self.expr(coll[0], depth + 1), _clean(body)), before, after
+        return self.invalid(node, "template directive not understood"), False, False
 
     def _collection_value(self, node, depth):
         inner = node.children[0]
@@ -358,6 +378,24 @@ class _Converter:
 
     def _ERROR(self, node, depth):
         return self.invalid(node, "syntax error")
+
+
+def _markers(node) -> tuple[bool, bool]:
+    """(`%{~`, `~}`) of a directive's opening or closing sequence."""
+    children = node.children
+    return (len(children) > 1 and children[1].type == "strip_marker",
+            len(children) > 2 and children[-2].type == "strip_marker")
+
+
+def _trim(parts: list, leading: bool, trailing: bool) -> None:
+    if leading and parts and isinstance(parts[0], str):
+        parts[0] = parts[0].lstrip()
+    if trailing and parts and isinstance(parts[-1], str):
+        parts[-1] = parts[-1].rstrip()
+
+
+def _clean(parts: list) -> tuple:
+    return tuple(p for p in parts if not (isinstance(p, str) and p == ""))
 
 
 def _first_problem(root) -> tuple[str, int, int] | None:

@@ -207,8 +207,9 @@ def test_database_password_strengths(password, strength):
         assert cred.secrets == (password,) and password not in cred.detail
 
 
-def test_managed_master_password_is_not_a_credential():
-    assert facts(resource("aws_db_instance", "p", username="admin", manage_master_user_password=True)) == []
+def test_managed_master_password_keeps_only_the_user_name():
+    [cred] = facts(resource("aws_db_instance", "p", username="admin", manage_master_user_password=True))
+    assert cred.strength == "reference" and cred.user == "admin" and cred.secret is None
 
 
 def test_azure_and_google_logins():

@@ -18,17 +18,19 @@ from linter.formats.terraform.model import Resource
 from linter.knowledge import PORT_SERVICE
 from linter.model import Origin
 
-# Product words -> the service they serve (the catalogue's PACS, DICOM and NAS software).
+# Product words -> the service they serve (the catalogue's PACS, DICOM and NAS software), most
+# specific first: a machine tagged "pacs" that runs dcm4chee is reported as running dcm4chee.
 _WORKLOADS = (
     ("orthanc", "dicom"), ("dcm4chee", "dicom"), ("dcm4che", "dicom"), ("conquest", "dicom"),
-    ("dicom", "dicom"), ("pacs", "dicom"), ("dcmqrscp", "dicom"), ("storescp", "dicom"),
-    ("samba", "smb"), ("smbd", "smb"), ("cifs", "smb"), ("smb", "smb"),
-    ("vsftpd", "ftp"), ("proftpd", "ftp"), ("pure-ftpd", "ftp"), ("ftp", "ftp"),
-    ("nfs-kernel-server", "nfs"), ("nfs", "nfs"), ("netatalk", "afp"), ("afp", "afp"),
-    ("synology", "smb"), ("qnap", "smb"), ("truenas", "smb"), ("ohif", "http"),
+    ("dcmqrscp", "dicom"), ("storescp", "dicom"), ("samba", "smb"), ("smbd", "smb"),
+    ("vsftpd", "ftp"), ("proftpd", "ftp"), ("pure-ftpd", "ftp"), ("nfs-kernel-server", "nfs"),
+    ("netatalk", "afp"), ("synology", "smb"), ("qnap", "smb"), ("truenas", "smb"), ("ohif", "http"),
+    ("dicom", "dicom"), ("pacs", "dicom"), ("cifs", "smb"), ("smb", "smb"), ("ftp", "ftp"),
+    ("nfs", "nfs"), ("afp", "afp"),
 )
 _WORD = re.compile(r"(?<![a-z])(" + "|".join(re.escape(w) for w, _ in _WORKLOADS) + r")(?![a-z])")
 _SERVICE = dict(_WORKLOADS)
+_RANK = {word: rank for rank, (word, _) in enumerate(_WORKLOADS)}
 # Ports each service uses, to pick the exposed rule that concerns the workload.
 _SERVICE_PORTS = {s: {p for p, name in PORT_SERVICE.items() if name == s} for s in set(_SERVICE.values())}
 _SERVICE_PORTS["dicom"] |= {8042, 8080, 8443, 80, 443}
@@ -45,11 +47,11 @@ def runs(resource: Resource, ctx: MapContext) -> tuple[str, str] | None:
                 inside = " ".join(values.all_text({k: a.value for k, a in b.attributes.items()})
                                   for b in source.body.walk())
                 evidence.append((f"`{attr}` ({source.address})", f"{source.name} {inside}"))
-    for where, text in evidence:
-        match = _WORD.search(text.lower())
-        if match:
-            return _SERVICE[match.group(1)], f"{match.group(1)} (found in its {where})"
-    return None
+    found = [(_RANK[m.group(1)], m.group(1), where) for where, text in evidence for m in _WORD.finditer(text.lower())]
+    if not found:
+        return None
+    _, word, where = min(found)
+    return _SERVICE[word], f"{word} (found in its {where})"
 
 
 def _pick(rules: list[Ingress], service: str | None) -> Ingress:

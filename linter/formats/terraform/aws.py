@@ -221,13 +221,13 @@ def db_instance(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
                                f"it gets a public address and DNS name{why}"),
                        service=service, port=port, exposure="all" if open_rules else "restricted",
                        via="public-endpoint", auth="required")
-    if values.flag(body.get("manage_master_user_password")) is not True:
-        user_attr = "master_username" if body.has("master_username") else "username"
-        secret_attr = "master_password" if resource.type == "aws_rds_cluster" or body.has("master_password") else "password"
-        cred = admin_login(resource, user_attr=user_attr, secret_attr=secret_attr,
-                           service=service, product=PRODUCT)
-        if cred is not None:
-            yield cred
+    # With `manage_master_user_password = true` RDS keeps the password in Secrets Manager; the
+    # user name is still the code's choice.
+    user_attr = "master_username" if body.has("master_username") else "username"
+    secret_attr = "master_password" if resource.type == "aws_rds_cluster" or body.has("master_password") else "password"
+    cred = admin_login(resource, user_attr=user_attr, secret_attr=secret_attr, service=service, product=PRODUCT)
+    if cred is not None:
+        yield cred
 
 
 def other_cluster_login(resource: Resource, ctx: MapContext) -> Iterator[Fact]:

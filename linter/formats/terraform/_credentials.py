@@ -28,7 +28,7 @@ def admin_login(resource: Resource, *, user_attr: str | None, secret_attr: str, 
     body = block or resource.body
     user = values.text(body.get(user_attr)) if user_attr else None
     user = user or default_user
-    has_secret = body.has(secret_attr)
+    has_secret = values.present(body, secret_attr)
     raw = body.get(secret_attr)
     if not has_secret and user is None:
         return None
@@ -38,7 +38,7 @@ def admin_login(resource: Resource, *, user_attr: str | None, secret_attr: str, 
     if strength == "reference":
         detail = (f"`{resource.address}` creates the {who}; its password comes from a reference"
                   if has_secret else f"`{resource.address}` creates the {who}")
-        origin = body.origin_of(user_attr) if user_attr and body.has(user_attr) else body.origin
+        origin = body.origin_of(user_attr) if user_attr and values.present(body, user_attr) else body.origin
     else:
         detail = f"`{resource.address}` gives the {who} {_WHY[strength]} (`{secret_attr}`)"
         origin = body.origin_of(secret_attr)

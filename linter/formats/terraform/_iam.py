@@ -10,7 +10,7 @@ from typing import Iterator
 
 from linter.formats.terraform import _values as values
 from linter.formats.terraform._context import MapContext
-from linter.formats.terraform.model import Resource
+from linter.formats.terraform.model import Ref, Resource, Unknown
 from linter.model import Origin
 
 PUBLIC_MEMBERS = {"allusers": "anyone on the internet", "allauthenticatedusers": "anyone with a Google account"}
@@ -31,7 +31,7 @@ def public_grants(resource: Resource, ctx: MapContext) -> Iterator[tuple[str, st
         for member in values.strings(body.get(attr)):
             if member.strip().lower() in PUBLIC_MEMBERS:
                 yield role, member.strip(), body.origin_of(attr)
-    if not body.has("policy_data"):
+    if not values.present(body, "policy_data"):
         return
     document = values.json_document(body.get("policy_data"))
     if isinstance(document, dict):
@@ -41,12 +41,22 @@ def public_grants(resource: Resource, ctx: MapContext) -> Iterator[tuple[str, st
                     if str(member).strip().lower() in PUBLIC_MEMBERS:
                         yield str(binding.get("role", "")), str(member), body.origin_of("policy_data")
         return
-    for ref in values.refs(body.get("policy_data")):
-        source = ctx.resolve(resource, ref)
-        if source is None or source.type != "google_iam_policy":
-            continue
+    for source in _policy_sources(resource, ctx):
         for binding in source.body.children("binding"):
             for member in values.strings(binding.get("members")):
                 if member.strip().lower() in PUBLIC_MEMBERS:
                     # the member is written in the data source: point there
                     yield values.text(binding.get("role")) or "", member.strip(), binding.origin_of("members")
+
+
+def _policy_sources(resource: Resource, ctx: MapContext) -> list[Resource]:
+    """The `google_iam_policy` data sources a `policy_data` value comes from. When the evaluator
+    cannot say which data source a reference names, the module's only such data source is the
+    one (with several, the value stays unknown)."""
+    value = resource.get("policy_data")
+    found = [r for r in ctx.referenced(resource, value, "google_iam_policy")]
+    if found or not isinstance(value, Unknown) or isinstance(value, Ref):
+        return found
+    candidates = [r for r in ctx.evaluated.resources
+                  if r.mode == "data" and r.type == "google_iam_policy" and r.module == resource.module]
+    return candidates if len(candidates) == 1 else []

@@ -118,3 +118,12 @@ def all_text(value: Any) -> str:
     if isinstance(value, (list, tuple, set)):
         return " ".join(all_text(v) for v in value)
     return text(value) or ""
+
+
+def present(block: Block | Any, name: str) -> bool:
+    """The attribute is written (or, in a plan, has a value): a plan lists every attribute of a
+    resource, with null for the ones the configuration leaves out, and null means "absent"."""
+    if isinstance(block, Block):
+        attr = block.attributes.get(name)
+        return attr is not None and attr.value is not None
+    return block.has(name)

@@ -223,8 +223,8 @@ def db_instance(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
                        via="public-endpoint", auth="required")
     # With `manage_master_user_password = true` RDS keeps the password in Secrets Manager; the
     # user name is still the code's choice.
-    user_attr = "master_username" if body.has("master_username") else "username"
-    secret_attr = "master_password" if resource.type == "aws_rds_cluster" or body.has("master_password") else "password"
+    user_attr = "master_username" if values.present(body, "master_username") else "username"
+    secret_attr = "master_password" if resource.type == "aws_rds_cluster" or values.present(body, "master_password") else "password"
     cred = admin_login(resource, user_attr=user_attr, secret_attr=secret_attr, service=service, product=PRODUCT)
     if cred is not None:
         yield cred
@@ -278,7 +278,7 @@ def lb_listener(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     proto = values.text(body.get("protocol"))
     port = values.integer(body.get("port"))
     public = _lb_public(resource, ctx)
-    if body.has("protocol") and proto is None:
+    if values.present(body, "protocol") and proto is None:
         return  # unknown protocol
     if (proto or "HTTP").upper() == "HTTP":
         if _redirects_to_https(body):
@@ -461,10 +461,10 @@ _PAB_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", 
 
 def public_access_block(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     body = resource.body
-    off = [name for name in _PAB_FLAGS if values.flag(body.get(name)) is False or not body.has(name)]
-    if not off or any(body.has(n) and values.flag(body.get(n)) is None for n in off):
+    off = [name for name in _PAB_FLAGS if values.flag(body.get(name)) is False or not values.present(body, name)]
+    if not off or any(values.present(body, n) and values.flag(body.get(n)) is None for n in off):
         return  # all on, or a flag we cannot read
-    explicit = [n for n in off if body.has(n)]
+    explicit = [n for n in off if values.present(body, n)]
     origin = body.origin_of(explicit[0]) if explicit else body.origin
     yield Setting(origin=origin, product="aws-s3", section=resource.address, key="public-access-block",
                   value=False, raw=", ".join(off), explicit=bool(explicit),

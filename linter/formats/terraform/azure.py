@@ -37,7 +37,7 @@ class _SecurityRule:
         return self.block.get(name) if self.block is not None else self.data.get(name)
 
     def has(self, name: str) -> bool:
-        return self.block.has(name) if self.block is not None else self.data.get(name) not in (None, [], "")
+        return values.present(self.block, name) if self.block is not None else self.data.get(name) not in (None, [], "")
 
     def origin_of(self, name: str) -> Origin:
         return self.block.origin_of(name) if self.block is not None else self.origin
@@ -51,7 +51,7 @@ def _nsg_rule(where: str, rule: _SecurityRule) -> Iterator[Fact]:
     proto = protocol(values.text(rule.get("protocol")))
     if proto is None:
         return
-    ports = [values.text(rule.get("destination_port_range"))] if rule.has("destination_port_range") else []
+    ports = [values.text(rule.get("destination_port_range"))] if values.present(rule, "destination_port_range") else []
     ports += values.strings(rule.get("destination_port_ranges"))
     ranges = [r for r in (parse_port_range(p) for p in ports if p) if r]
     for attr in ("source_address_prefix", "source_address_prefixes"):
@@ -95,10 +95,10 @@ def sql_firewall_rule(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
 
 def dicom_service(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     body = resource.body
-    enabled = values.flag(body.get("public_network_access_enabled")) if body.has("public_network_access_enabled") else True
+    enabled = values.flag(body.get("public_network_access_enabled")) if values.present(body, "public_network_access_enabled") else True
     if enabled is not True:
         return
-    how = ("sets `public_network_access_enabled = true`" if body.has("public_network_access_enabled")
+    how = ("sets `public_network_access_enabled = true`" if values.present(body, "public_network_access_enabled")
            else "does not set `public_network_access_enabled`, which defaults to true")
     yield Listener(origin=body.origin_of("public_network_access_enabled"), product=PRODUCT, service="dicomweb",
                    port=443, exposure="all", via="public-endpoint", auth="required", tls=True,
@@ -111,14 +111,14 @@ def dicom_service(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
 def _nested_public(account: Resource) -> tuple[bool | None, str, bool]:
     """(may containers be public?, attribute name, explicitly set?)"""
     for name in ("allow_nested_items_to_be_public", "allow_blob_public_access"):
-        if account.body.has(name):
+        if values.present(account.body, name):
             return values.flag(account.get(name)), name, True
     return True, "allow_nested_items_to_be_public", False
 
 
 def storage_account(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     body = resource.body
-    if body.has("min_tls_version"):
+    if values.present(body, "min_tls_version"):
         raw = values.text(body.get("min_tls_version"))
         version = tls_version(raw) if raw else None
         if version in ("TLSv1.0", "TLSv1.1"):
@@ -127,7 +127,7 @@ def storage_account(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
                             role="server", enforced=True, versions=versions,
                             detail=f"`{resource.address}` sets `min_tls_version = \"{raw}\"`: clients may still use {version}")
     for name in ("https_traffic_only_enabled", "enable_https_traffic_only"):
-        if body.has(name) and values.flag(body.get(name)) is False:
+        if values.present(body, name) and values.flag(body.get(name)) is False:
             yield TlsPolicy(origin=body.origin_of(name), product=PRODUCT, service="object-storage", role="server",
                             enforced=False,
                             detail=(f"`{resource.address}` sets `{name} = false`: blobs, files and shared-key "
@@ -208,7 +208,7 @@ def vm_login(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     service = "management" if "windows" in resource.type else "ssh"
     blocks = [resource.body] + resource.body.children("os_profile")
     for block in blocks:
-        if block.has("admin_username") or block.has("admin_password"):
+        if values.present(block, "admin_username") or values.present(block, "admin_password"):
             cred = admin_login(resource, user_attr="admin_username", secret_attr="admin_password",
                                service=service, product=PRODUCT, what="virtual machine administrator", block=block)
             if cred is not None:

@@ -26,17 +26,17 @@ ANYWHERE_BY_DEFAULT = "0.0.0.0/0"
 def firewall(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     body = resource.body
     direction = values.text(body.get("direction"))
-    if body.has("direction") and direction is None:
+    if values.present(body, "direction") and direction is None:
         return  # unknown direction
     if (direction or "INGRESS").upper() != "INGRESS":
         return
-    if body.has("disabled") and values.flag(body.get("disabled")) is not False:
+    if values.present(body, "disabled") and values.flag(body.get("disabled")) is not False:
         return  # disabled, or not known to be enabled
-    if body.has("source_ranges"):
+    if values.present(body, "source_ranges"):
         sources = tuple(values.strings(body.get("source_ranges")))
         origin = body.origin_of("source_ranges")
         where = f"`{resource.address}`"
-    elif body.has("source_tags") or body.has("source_service_accounts"):
+    elif values.present(body, "source_tags") or values.present(body, "source_service_accounts"):
         return  # only instances with those tags or service accounts
     else:
         sources, origin = (ANYWHERE_BY_DEFAULT,), body.origin
@@ -47,7 +47,7 @@ def firewall(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         proto = protocol(values.text(allow.get("protocol")))
         if proto is None:
             continue
-        if not allow.has("ports") or proto == "all":
+        if not values.present(allow, "ports") or proto == "all":
             ranges = [(0, 65535)]
         else:
             ranges = [r for r in (parse_port_range(p) for p in values.strings(allow.get("ports"))) if r]
@@ -79,7 +79,7 @@ def sql_instance(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
                                        sources, network.origin_of("value"), PRODUCT))
     cred = admin_login(resource, user_attr=None, secret_attr="root_password", service="mssql",
                        product=PRODUCT, what="SQL Server root user")
-    if cred is not None and body.has("root_password"):
+    if cred is not None and values.present(body, "root_password"):
         yield cred
 
 
@@ -89,7 +89,7 @@ def sql_user(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         version = (values.text(instance.get("database_version")) or "").upper()
         service = "postgres" if version.startswith("POSTGRES") else "mysql" if version.startswith("MYSQL") else \
             "mssql" if version.startswith("SQLSERVER") else service
-    if not resource.body.has("password"):
+    if not values.present(resource.body, "password"):
         return  # IAM users and users without a password set here
     cred = admin_login(resource, user_attr="name", secret_attr="password", service=service,
                        product=PRODUCT, what="database user")
@@ -136,7 +136,7 @@ def http_proxy(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
                 return
     yield TlsPolicy(origin=resource.origin, product=PRODUCT, service="http", role="server", enforced=False,
                     detail=(f"`{resource.address}` serves the load balancer over plain HTTP and its URL map "
-                            "does not redirect to HTTPS (`default_url_redirect { https_redirect = true }`)"))
+                            "does not redirect to HTTPS (a `default_url_redirect` block with `https_redirect = true`)"))
 
 
 _GCP_TLS = {"TLS_1_0": ("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"), "TLS_1_1": ("TLSv1.1", "TLSv1.2", "TLSv1.3")}
@@ -144,10 +144,10 @@ _GCP_TLS = {"TLS_1_0": ("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"), "TLS_1_1": 
 
 def ssl_policy(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     body = resource.body
-    version = values.text(body.get("min_tls_version")) if body.has("min_tls_version") else "TLS_1_0"
+    version = values.text(body.get("min_tls_version")) if values.present(body, "min_tls_version") else "TLS_1_0"
     if version is None or version.upper() not in _GCP_TLS:
         return
-    how = f"`min_tls_version = \"{version}\"`" if body.has("min_tls_version") else \
+    how = f"`min_tls_version = \"{version}\"`" if values.present(body, "min_tls_version") else \
         "no `min_tls_version` (the default is TLS_1_0)"
     yield TlsPolicy(origin=body.origin_of("min_tls_version"), product=PRODUCT, service="http", role="server",
                     enforced=True, versions=_GCP_TLS[version.upper()],

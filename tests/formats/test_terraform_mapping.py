@@ -402,3 +402,32 @@ def test_dns_records_to_ddns_hosts():
     found = facts(r53, gdns, az, plain)
     assert all(isinstance(f, Publication) for f in found)
     assert [f.hostnames for f in found] == [("clinic-pacs.duckdns.org",), ("mynas.synology.me",), ("office.myqnapcloud.com",)]
+
+
+def test_classic_elb_and_database_tls_switches():
+    elb = resource("aws_elb", "viewer", block("listener", lb_port=80, lb_protocol="http", instance_port=8042,
+                                              instance_protocol="http"),
+                   block("listener", lb_port=443, lb_protocol="https", instance_port=8042, instance_protocol="http"))
+    pg = resource("azurerm_postgresql_server", "pg", administrator_login="pacs_owner",
+                  administrator_login_password=Unknown("var"), ssl_enforcement_enabled=False,
+                  ssl_minimal_tls_version_enforced="TLS1_0")
+    mssql = resource("azurerm_mssql_server", "sql", minimum_tls_version="1.1")
+    cloudsql = resource("google_sql_database_instance", "db", block("settings", block(
+        "ip_configuration", ssl_mode="ALLOW_UNENCRYPTED_AND_ENCRYPTED")), database_version="POSTGRES_15")
+    found = facts(elb, pg, mssql, cloudsql, kind=TlsPolicy)
+    assert [(f.service, f.enforced, f.versions[:1]) for f in found] == [
+        ("http", False, ()), ("postgres", False, ()), ("postgres", True, ("TLSv1.0",)),
+        ("mssql", True, ("TLSv1.1",)), ("postgres", False, ())]
+
+
+def test_application_gateway_http_listener_and_old_policy():
+    gw = resource("azurerm_application_gateway", "pacs",
+                  block("http_listener", name="http", protocol="Http", frontend_port_name="p80"),
+                  block("http_listener", name="redirected", protocol="Http", frontend_port_name="p8080"),
+                  block("http_listener", name="https", protocol="Https", frontend_port_name="p443"),
+                  block("request_routing_rule", name="r", http_listener_name="redirected",
+                        redirect_configuration_name="to-https"),
+                  block("ssl_policy", policy_type="Predefined", policy_name="AppGwSslPolicy20150501"))
+    found = facts(gw, kind=TlsPolicy)
+    assert [(f.enforced, f.versions[:1]) for f in found] == [(False, ()), (True, ("TLSv1.0",))]
+    assert "`http`" in found[0].detail

@@ -300,6 +300,21 @@ def lb_listener(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
                             role="server", enforced=True, versions=versions, exposed=public)
 
 
+def classic_elb(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    """`aws_elb` `listener { lb_protocol = "http" }`: the classic load balancer serves clear text."""
+    body = resource.body
+    public = values.flag(body.get("internal")) is not True
+    for listener in body.children("listener"):
+        proto = (values.text(listener.get("lb_protocol")) or "").lower()
+        if proto == "http":
+            port = values.integer(listener.get("lb_port"))
+            yield TlsPolicy(origin=listener.origin_of("lb_protocol"), product=PRODUCT, service="http",
+                            detail=(f"`{resource.address}` has a listener with `lb_protocol = \"http\"`"
+                                    f"{f' on port {port}' if port else ''}: sessions, passwords and images "
+                                    "cross the network in clear text"),
+                            role="server", enforced=False, exposed=public)
+
+
 def transfer_server(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     protocols = [p.upper() for p in values.strings(resource.get("protocols"))]
     if "FTP" in protocols:
@@ -554,6 +569,7 @@ MAPPERS = {
     "aws_lb_listener": lb_listener,
     "aws_alb_listener": lb_listener,
     "aws_transfer_server": transfer_server,
+    "aws_elb": classic_elb,
     "aws_storagegateway_smb_file_share": smb_file_share,
     "aws_storagegateway_nfs_file_share": nfs_file_share,
     "aws_s3_bucket": s3_bucket,

@@ -197,11 +197,36 @@ _LOGIN_TYPES = {
 }
 
 
+# Database servers' own TLS switches: `ssl_enforcement_enabled` (PostgreSQL/MySQL/MariaDB single
+# server; required, no default), `ssl_minimal_tls_version_enforced` and SQL Server's
+# `minimum_tls_version` ("1.0", "1.1", "1.2"). An absent value is not reported.
+_DB_MIN_TLS = ("ssl_minimal_tls_version_enforced", "minimum_tls_version")
+
+
+def _db_tls(resource: Resource, service: str) -> Iterator[Fact]:
+    body = resource.body
+    if values.present(body, "ssl_enforcement_enabled") and values.flag(body.get("ssl_enforcement_enabled")) is False:
+        yield TlsPolicy(origin=body.origin_of("ssl_enforcement_enabled"), product=PRODUCT, service=service,
+                        role="server", enforced=False,
+                        detail=(f"`{resource.address}` sets `ssl_enforcement_enabled = false`: clients may "
+                                "connect and send the database password without TLS"))
+    for name in _DB_MIN_TLS:
+        raw = values.text(body.get(name)) if values.present(body, name) else None
+        version = tls_version(raw) or tls_version(f"tls{raw}") if raw else None
+        if version in ("TLSv1.0", "TLSv1.1"):
+            versions = ("TLSv1.0", "TLSv1.1", "TLSv1.2") if version == "TLSv1.0" else ("TLSv1.1", "TLSv1.2")
+            yield TlsPolicy(origin=body.origin_of(name), product=PRODUCT, service=service, role="server",
+                            enforced=True, versions=versions,
+                            detail=f"`{resource.address}` sets `{name} = \"{raw}\"`: clients may still use {version}")
+
+
 def db_login(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    service = _LOGIN_TYPES[resource.type]
     cred = admin_login(resource, user_attr="administrator_login", secret_attr="administrator_login_password",
-                       service=_LOGIN_TYPES[resource.type], product=PRODUCT)
+                       service=service, product=PRODUCT)
     if cred is not None:
         yield cred
+    yield from _db_tls(resource, service)
 
 
 def vm_login(resource: Resource, ctx: MapContext) -> Iterator[Fact]:

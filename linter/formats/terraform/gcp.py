@@ -17,7 +17,7 @@ from linter.formats.terraform._credentials import admin_login
 from linter.formats.terraform._iam import PUBLIC_MEMBERS, is_write_role, public_grants
 from linter.formats.terraform._ingress import Rule, ingress, parse_port_range, protocol
 from linter.formats.terraform.model import Resource
-from linter.knowledge import is_ddns_hostname
+from linter.knowledge import is_ddns_hostname, port_service
 
 PRODUCT = "gcp"
 ANYWHERE_BY_DEFAULT = "0.0.0.0/0"
@@ -65,6 +65,24 @@ def _db_port(version: str | None) -> int | None:
     return None
 
 
+# `ssl_mode` (newer) or `require_ssl` (older, removed in provider 6.x) decide whether Cloud SQL
+# accepts unencrypted connections on its public address.
+_CLEAR_SSL_MODES = ("allow_unencrypted_and_encrypted",)
+
+
+def _sql_tls(resource: Resource, ip, service: str) -> Iterator[Fact]:
+    mode = (values.text(ip.get("ssl_mode")) or "").lower()
+    if mode in _CLEAR_SSL_MODES:
+        attr, how = "ssl_mode", f"`ssl_mode = \"{values.text(ip.get('ssl_mode'))}\"`"
+    elif values.present(ip, "require_ssl") and values.flag(ip.get("require_ssl")) is False and not mode:
+        attr, how = "require_ssl", "`require_ssl = false`"
+    else:
+        return
+    yield TlsPolicy(origin=ip.origin_of(attr), product=PRODUCT, service=service, role="server", enforced=False,
+                    detail=(f"`{resource.address}` sets {how} on its public IP: clients may connect and send "
+                            "the database password without TLS"))
+
+
 def sql_instance(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     body = resource.body
     port = _db_port(values.text(body.get("database_version")))
@@ -72,6 +90,7 @@ def sql_instance(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         for ip in settings.children("ip_configuration"):
             if values.flag(ip.get("ipv4_enabled")) is False or port is None:
                 continue  # no public IPv4 address (ipv4_enabled defaults to true)
+            yield from _sql_tls(resource, ip, port_service(port))
             for network in ip.children("authorized_networks"):
                 sources = tuple(values.strings(network.get("value")))
                 if sources:

@@ -17,6 +17,10 @@ SENSITIVE_PORTS: dict[int, str] = {
     9990: "wildfly-mgmt", 9993: "wildfly-mgmt-tls", 11112: "dicom", 12575: "hl7-tls",
     389: "ldap", 636: "ldaps", 3306: "mysql", 22: "ssh",
     1433: "mssql",  # SQL Server: the PACS database of many Windows PACS products and Cloud SQL / Azure SQL
+    # Other databases and admin APIs that hold or hand out the same data when reachable from the
+    # internet (the cloud scanners' "sensitive port" lists name them too).
+    1521: "oracle", 2375: "docker-api", 2376: "docker-api-tls", 6379: "redis", 9200: "elasticsearch",
+    11211: "memcached", 27017: "mongodb",
 }
 
 # Which ports carry which kind of service, for Listener.service when only a port is known.

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from linter.facts import Ingress
-from linter.knowledge import PORT_SERVICE, range_has_sensitive_port
+from linter.knowledge import PORT_SERVICE, SENSITIVE_PORTS, range_has_sensitive_port
 from linter.model import Origin
 from linter.predicates import is_public_source
 
@@ -58,9 +58,9 @@ def describe_sensitive(port_from: int, port_to: int) -> str:
     ports = range_has_sensitive_port(port_from, port_to)
     if not ports or (port_from, port_to) in ((0, 65535), (1, 65535)):
         return ""
-    shown = ", ".join(f"{p} ({PORT_SERVICE.get(p, 'other')})" for p in ports[:6])
+    shown = ", ".join(f"{p} ({SENSITIVE_PORTS[p]})" for p in ports[:6])
     more = f" and {len(ports) - 6} more" if len(ports) > 6 else ""
-    return f", which includes {shown}{more}" if port_from != port_to else f" ({PORT_SERVICE.get(port_from, 'other')})"
+    return f", which includes {shown}{more}" if port_from != port_to else f" ({SENSITIVE_PORTS[port_from]})"
 
 
 @dataclass(frozen=True, slots=True)

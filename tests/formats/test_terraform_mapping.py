@@ -431,3 +431,33 @@ def test_application_gateway_http_listener_and_old_policy():
     found = facts(gw, kind=TlsPolicy)
     assert [(f.enforced, f.versions[:1]) for f in found] == [(False, ()), (True, ("TLSv1.0",))]
     assert "`http`" in found[0].detail
+
+
+def test_google_instance_behind_open_firewall():
+    fw = resource("google_compute_firewall", "dicom", block("allow", protocol="tcp", ports=["4242"]),
+                  source_ranges=["0.0.0.0/0"], target_tags=["pacs"])
+    other = resource("google_compute_firewall", "web", block("allow", protocol="tcp", ports=["443"]),
+                     source_ranges=["0.0.0.0/0"], target_tags=["web"])
+    vm = resource("google_compute_instance", "orthanc", block("network_interface", block("access_config")),
+                  tags=["pacs"], metadata_startup_script="docker run orthancteam/orthanc")
+    internal = resource("google_compute_instance", "orthanc2", block("network_interface"), tags=["pacs"])
+    [chain] = facts(fw, other, vm, internal, kind=Listener)
+    assert chain.origin == vm.body.origin_of("tags") and "google_compute_firewall.dicom" in chain.detail
+    assert chain.port == 4242
+
+
+def test_azure_vm_behind_open_nsg():
+    nsg = resource("azurerm_network_security_group", "pacs")
+    rule = resource("azurerm_network_security_rule", "smb", direction="Inbound", access="Allow", protocol="Tcp",
+                    destination_port_range="445", source_address_prefix="Internet",
+                    network_security_group_name=ref("azurerm_network_security_group.pacs", "name"))
+    nic = resource("azurerm_network_interface", "nas",
+                   block("ip_configuration", public_ip_address_id=ref("azurerm_public_ip.nas"),
+                         subnet_id=ref("azurerm_subnet.lan")))
+    subnet = resource("azurerm_subnet", "lan")
+    assoc = resource("azurerm_subnet_network_security_group_association", "lan", subnet_id=ref("azurerm_subnet.lan"),
+                     network_security_group_id=ref("azurerm_network_security_group.pacs"))
+    vm = resource("azurerm_linux_virtual_machine", "samba", network_interface_ids=[ref("azurerm_network_interface.nas")],
+                  admin_username="nasadmin", tags={"role": "samba"})
+    [chain] = facts(nsg, rule, nic, subnet, assoc, vm, kind=Listener)
+    assert chain.service == "smb" and "azurerm_network_security_group.pacs" in chain.detail

@@ -36,10 +36,21 @@ _SERVICE_PORTS = {s: {p for p, name in PORT_SERVICE.items() if name == s} for s 
 _SERVICE_PORTS["dicom"] |= {8042, 8080, 8443, 80, 443}
 
 
+# Where code says what a machine runs: AWS (tags, user data, AMI), Google (labels, metadata and
+# its startup script), Azure (custom data is base64 and unread; tags and image references are).
+_EVIDENCE_ATTRS = ("tags", "tags_all", "labels", "name", "name_prefix", "user_data", "ami", "image_id",
+                   "metadata", "metadata_startup_script", "source_image_id")
+_IMAGE_KEYS = ("image", "source_image", "offer", "sku", "publisher")
+
+
 def runs(resource: Resource, ctx: MapContext) -> tuple[str, str] | None:
     """(service, evidence) when the code says this machine runs a PACS or NAS product."""
     evidence = [("name", resource.name)]
-    for attr in ("tags", "tags_all", "name", "name_prefix", "user_data", "ami", "image_id"):
+    for block in resource.body.walk():  # boot disk images, marketplace image references
+        for key in _IMAGE_KEYS:
+            if block is not resource.body and values.present(block, key):
+                evidence.append((f"`{key}`", values.all_text(block.get(key))))
+    for attr in _EVIDENCE_ATTRS:
         evidence.append((f"`{attr}`", values.all_text(resource.get(attr))))
         for ref in values.refs(resource.get(attr)):
             source = ctx.resolve(resource, ref)
@@ -63,7 +74,7 @@ def _pick(rules: list[Ingress], service: str | None) -> Ingress:
 
 
 def attached_exposure(resource: Resource, ctx: MapContext, groups: list[tuple[Resource, Origin]],
-                      public_ip: bool | None, product: str) -> Listener | None:
+                      public_ip: bool | None, product: str, link: str = "is attached to") -> Listener | None:
     """A Listener for a PACS/NAS machine (or one with an explicit public address) whose security
     group admits the internet to a sensitive port or to every port; None otherwise."""
     if public_ip is False or not groups:
@@ -81,6 +92,6 @@ def attached_exposure(resource: Resource, ctx: MapContext, groups: list[tuple[Re
         return Listener(
             origin=origin, product=product, service=service, port=rule.port_from, port_to=rule.port_to,
             protocol=rule.protocol, exposure="all", via="security-group", auth="unknown",
-            detail=(f"`{resource.address}` {what} and is attached to `{group.address}`: "
+            detail=(f"`{resource.address}` {what} and {link} `{group.address}`: "
                     f"{rule.detail} ({rule.origin.path}:{rule.origin.line})"))
     return None

@@ -20,6 +20,7 @@ from linter.formats.terraform import _values as values
 from linter.formats.terraform._context import MapContext
 from linter.formats.terraform._credentials import admin_login
 from linter.formats.terraform._ingress import Rule, ingress, parse_port_range, protocol
+from linter.formats.terraform._workload import attached_exposure
 from linter.formats.terraform.model import Block, Resource
 from linter.knowledge import is_ddns_hostname, tls_version
 from linter.model import Origin
@@ -70,11 +71,17 @@ def security_group(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         rules += [_SecurityRule(None, item, attr.origin) for item in attr.value if isinstance(item, dict)]
     for rule in rules:
         name = values.text(rule.get("name"))
-        yield from _nsg_rule(f"`{resource.address}` rule `{name}`" if name else f"`{resource.address}`", rule)
+        for fact in _nsg_rule(f"`{resource.address}` rule `{name}`" if name else f"`{resource.address}`", rule):
+            ctx.add_group_ingress(resource, fact)
+            yield fact
 
 
 def security_rule(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
-    yield from _nsg_rule(f"`{resource.address}`", _SecurityRule(resource.body))
+    groups = ctx.referenced(resource, resource.get("network_security_group_name"), "azurerm_network_security_group")
+    for fact in _nsg_rule(f"`{resource.address}`", _SecurityRule(resource.body)):
+        for group in groups:
+            ctx.add_group_ingress(group, fact)
+        yield fact
 
 
 _FIREWALL_PORTS = {"mssql": 1433, "sql": 1433, "postgresql": 5432, "mysql": 3306, "mariadb": 3306}
@@ -229,6 +236,37 @@ def db_login(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     yield from _db_tls(resource, service)
 
 
+def _vm_groups(resource: Resource, ctx: MapContext) -> tuple[list[tuple[Resource, Origin]], bool]:
+    """The network security groups in front of a VM (on its NICs or their subnets), and whether
+    one of its NICs has a public IP address."""
+    origin = resource.body.origin_of("network_interface_ids")
+    groups: list[tuple[Resource, Origin]] = []
+    public = False
+    for nic in ctx.referenced(resource, resource.get("network_interface_ids"), "azurerm_network_interface"):
+        holders = [nic]
+        for ip in nic.body.children("ip_configuration"):
+            public = public or values.present(ip, "public_ip_address_id")
+            holders += ctx.referenced(nic, ip.get("subnet_id"), "azurerm_subnet")
+        for holder in holders:
+            attr = "network_interface_id" if holder is nic else "subnet_id"
+            kind = ("azurerm_network_interface_security_group_association" if holder is nic
+                    else "azurerm_subnet_network_security_group_association")
+            for association in ctx.referencing(holder, attr, kind):
+                for nsg in ctx.referenced(association, association.get("network_security_group_id"),
+                                          "azurerm_network_security_group"):
+                    groups.append((nsg, origin))
+    return groups, public
+
+
+def vm(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    yield from vm_login(resource, ctx)
+    groups, public = _vm_groups(resource, ctx)
+    if public:  # only machines the code says run a PACS or NAS product are reported here
+        fact = attached_exposure(resource, ctx, groups, None, PRODUCT, link="sits behind")
+        if fact is not None:
+            yield fact
+
+
 def vm_login(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     service = "management" if "windows" in resource.type else "ssh"
     blocks = [resource.body] + resource.body.children("os_profile")
@@ -269,7 +307,7 @@ MAPPERS = {
     "azurerm_storage_container": storage_container,
     "azurerm_application_gateway": application_gateway,
     **{t: db_login for t in _LOGIN_TYPES},
-    **{t: vm_login for t in ("azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine",
+    **{t: vm for t in ("azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine",
                              "azurerm_virtual_machine", "azurerm_linux_virtual_machine_scale_set",
                              "azurerm_windows_virtual_machine_scale_set")},
     "azurerm_dns_cname_record": cname_record,

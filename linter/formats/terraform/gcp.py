@@ -16,6 +16,7 @@ from linter.formats.terraform._context import MapContext
 from linter.formats.terraform._credentials import admin_login
 from linter.formats.terraform._iam import PUBLIC_MEMBERS, is_write_role, public_grants
 from linter.formats.terraform._ingress import Rule, ingress, parse_port_range, protocol
+from linter.formats.terraform._workload import attached_exposure
 from linter.formats.terraform.model import Resource
 from linter.knowledge import is_ddns_hostname, port_service
 
@@ -52,7 +53,9 @@ def firewall(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         else:
             ranges = [r for r in (parse_port_range(p) for p in values.strings(allow.get("ports"))) if r]
         for first, last in ranges:
-            yield ingress(Rule(where, proto, first, last, sources, origin, PRODUCT))
+            fact = ingress(Rule(where, proto, first, last, sources, origin, PRODUCT))
+            ctx.add_group_ingress(resource, fact)
+            yield fact
 
 
 _DB_PORTS = (("POSTGRES", 5432), ("MYSQL", 3306), ("SQLSERVER", 1433))
@@ -185,6 +188,34 @@ def dns_record(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
             return
 
 
+def _applies_to(firewall: Resource, instance_tags: set[str]) -> bool | None:
+    """Whether a firewall targets an instance: by its `target_tags`, or every instance of the
+    network when it names no targets. None when its targets are unknown."""
+    if values.present(firewall.body, "target_service_accounts"):
+        return None
+    if not values.present(firewall.body, "target_tags"):
+        return True
+    targets = values.strings(firewall.get("target_tags"))
+    return bool(set(targets) & instance_tags) if targets else None
+
+
+def instance(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    """A VM with an external address (an `access_config` block) behind an open firewall. Only
+    machines whose code says they run a PACS or NAS product are reported here; the firewall's own
+    rule is reported where it is written."""
+    body = resource.body
+    nics = body.children("network_interface")
+    if not any(nic.children("access_config") for nic in nics):
+        return  # no external IP address
+    tags = set(values.strings(body.get("tags")))
+    origin = body.origin_of("tags") if values.present(body, "tags") else (nics[0].origin if nics else body.origin)
+    groups = [(fw, origin) for fw in ctx.evaluated.of_type("google_compute_firewall")
+              if fw.mode == "managed" and _applies_to(fw, tags)]
+    fact = attached_exposure(resource, ctx, groups, None, PRODUCT, link="is a target of")
+    if fact is not None:
+        yield fact
+
+
 _IAM_KINDS = {
     "google_healthcare_dicom_store_iam_": ("dicomweb", "DICOM store", ("dicom_store_id",)),
     "google_healthcare_dataset_iam_": ("dicomweb", "Healthcare dataset (and every DICOM store in it)", ("dataset_id",)),
@@ -202,6 +233,8 @@ MAPPERS = {
     "google_compute_target_http_proxy": http_proxy,
     "google_compute_ssl_policy": ssl_policy,
     "google_dns_record_set": dns_record,
+    "google_compute_instance": instance,
+    "google_compute_instance_template": instance,
     **{prefix + shape: _iam(*spec) for prefix, spec in _IAM_KINDS.items() for shape in ("member", "binding", "policy")},
 }
 

@@ -120,8 +120,23 @@ class _Path(_Namespace):
         return Unknown(f"path.{name}")
 
 
-def finalize(value: Any, depth: int = 0) -> Any:
-    """A value as the mappers see it: references that never became a value are unknown."""
+MAX_VALUE_NODES = 200_000  # a value built by sharing (`[local.a, local.a]`, 40 times) is not walked whole
+
+
+def finalize(value: Any) -> Any:
+    """A value as the mappers see it: references that never became a value are unknown. A
+    value with more than MAX_VALUE_NODES elements is unknown."""
+    if not isinstance(value, (list, dict, _Namespace)):
+        return value
+    budget = [MAX_VALUE_NODES]
+    result = _finalize(value, 0, budget)
+    return result if budget[0] >= 0 else Unknown("value too large")
+
+
+def _finalize(value: Any, depth: int, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        return None
     if isinstance(value, _ResourceInstance):
         return Ref(f"resource {value.address}", value.address, "")
     if isinstance(value, _Namespace):
@@ -129,9 +144,9 @@ def finalize(value: Any, depth: int = 0) -> Any:
     if depth > 64:
         return Unknown("nested too deeply")
     if isinstance(value, list):
-        return [finalize(v, depth + 1) for v in value]
+        return [_finalize(v, depth + 1, budget) for v in value] if budget[0] >= 0 else None
     if isinstance(value, dict):
-        return {k: finalize(v, depth + 1) for k, v in value.items()}
+        return {k: _finalize(v, depth + 1, budget) for k, v in value.items()} if budget[0] >= 0 else None
     return value
 
 

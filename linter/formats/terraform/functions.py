@@ -24,15 +24,25 @@ class EvalError(Exception):
     """An expression Terraform would reject (missing key, wrong type, bad index)."""
 
 
-def unknown_in(value: Any, depth: int = 0) -> bool:
+def unknown_in(value: Any) -> bool:
+    """Whether a value holds an unknown anywhere (a value too large to walk counts as one)."""
     if isinstance(value, Unknown):
         return True
-    if depth > 64:
-        return True
-    if isinstance(value, list):
-        return any(unknown_in(v, depth + 1) for v in value)
-    if isinstance(value, dict):
-        return any(unknown_in(v, depth + 1) for v in value.values())
+    if not isinstance(value, (list, dict)):
+        return False
+    stack = [(value, 0)]
+    seen = 0
+    while stack:
+        current, depth = stack.pop()
+        seen += 1
+        if seen > 200_000 or depth > 64:
+            return True
+        if isinstance(current, Unknown):
+            return True
+        if isinstance(current, list):
+            stack.extend((v, depth + 1) for v in current)
+        elif isinstance(current, dict):
+            stack.extend((v, depth + 1) for v in current.values())
     return False
 
 

@@ -106,7 +106,7 @@ class Tree(ModuleLoader):
         cached = self.state.docs.get(relpath)
         if cached is not None:
             return cached
-        source = self.ctx.load(self._abs(relpath), fmt="terraform")
+        source = self.ctx.loaded.get(relpath) or self.ctx.load(self._abs(relpath), fmt="terraform")
         return None if source is None else self.parse_source(source)
 
     def parse_source(self, source) -> s.Document:
@@ -180,12 +180,10 @@ class Tree(ModuleLoader):
             return self.state.callers
         found: dict[str, set[str]] = {}
         for rel in self.tf_files():
-            source = self.ctx.load(self._abs(rel), fmt="terraform")
+            source = self.ctx.loaded.get(rel) or self.ctx.load(self._abs(rel), fmt="terraform")
             if source is None or not _LOCAL_SOURCE.search(source.text):
                 continue
-            doc = self.document(rel)
-            if doc is None:
-                continue
+            doc = self.parse_source(source)
             folder = folder_of(rel)
             for block in doc.body.blocks_of("module"):
                 attr = block.body.attributes.get("source")

@@ -57,8 +57,9 @@ class _Converter:
             col = len(self.data[begin:begin + col].decode("utf-8", "replace"))
         return row + 1, col + 1
 
-    def text(self, node) -> str:
-        return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+    @staticmethod
+    def text(node) -> str:
+        return node.text.decode("utf-8", "replace")
 
     def invalid(self, node, reason: str) -> s.Invalid:
         return s.Invalid(*self.pos(node), reason)
@@ -120,10 +121,10 @@ class _Converter:
         kind = node.type
         if kind == "expression":
             return self.term(node.children, depth)
-        method = getattr(self, "_" + kind, None)
+        method = _DISPATCH.get(kind)
         if method is None:
             return self.invalid(node, f"unexpected {kind}")
-        return method(node, depth)
+        return method(self, node, depth)
 
     def term(self, nodes, depth: int) -> s.Expr:
         """An expression term followed by attribute, index and splat postfixes."""
@@ -378,6 +379,10 @@ class _Converter:
 
     def _ERROR(self, node, depth):
         return self.invalid(node, "syntax error")
+
+
+_DISPATCH = {name[1:]: getattr(_Converter, name) for name in dir(_Converter)
+             if name.startswith("_") and not name.startswith("__") and callable(getattr(_Converter, name))}
 
 
 def _markers(node) -> tuple[bool, bool]:

@@ -137,7 +137,7 @@ class _Converter:
             for child in trees[1:]:
                 if child.data == "arguments":
                     for arg in child.children:
-                        if isinstance(arg, self.Tree):
+                        if isinstance(arg, self.Tree) and arg.data != "new_line_or_comment":
                             args.append(self.expr(arg, depth + 1))
                         elif str(arg) == "...":
                             expand = True

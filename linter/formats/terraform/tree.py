@@ -179,6 +179,7 @@ class Tree(ModuleLoader):
         if self.state.callers is not None:
             return self.state.callers
         found: dict[str, set[str]] = {}
+        folders = {folder_of(rel) for rel in self.tf_files()}
         for rel in self.tf_files():
             source = self.ctx.loaded.get(rel) or self.ctx.load(self._abs(rel), fmt="terraform")
             if source is None or not _LOCAL_SOURCE.search(source.text):
@@ -192,7 +193,7 @@ class Tree(ModuleLoader):
                 if is_remote(attr.expr.value):
                     continue
                 target = self.resolve_source(folder, attr.expr.value)
-                if target is not None and target != folder:
+                if target is not None and target != folder and target in folders:
                     found.setdefault(target, set()).add(folder)
         self.state.callers = found
         return found

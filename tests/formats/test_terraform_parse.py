@@ -167,3 +167,36 @@ def test_json_syntax_blocks_and_positions():
 def test_json_syntax_error():
     doc = json_syntax.parse('{\n  "resource": [\n', "main.tf.json", ts_backend.parse_expression)
     assert doc.problem is not None and doc.problem.line >= 2
+
+
+# -- fuzz: every back end returns a document (maybe with a problem), never raises -------------
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_FRAGMENTS = ['resource "a" "b" {', "}", "{", "[", "]", "(", ")", '"', "${", "%{ if x }", "%{ endif }",
+              "<<EOT\n", "<<-EOT\n", "\nEOT\n", "a = ", "1", "var.x", ",", "...", "?", ":", "for x in y :",
+              "=>", "#", "//", "/*", "*/", "\n", "\\", "[*]", ".*", "~}", "ü", "\x00"]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=40))
+def test_back_ends_never_raise(pieces):
+    from linter.formats.terraform.evaluate import Budget, ModuleEval
+
+    text = "".join(pieces)
+    for module in BACKENDS.values():
+        doc = module.parse(text, "main.tf")
+        evaluated = ModuleEval([doc], "", "", {}, None, Budget(50_000))
+        evaluated.resources_out()
+        for name in evaluated.locals:
+            evaluated.local(name)
+    json_syntax.parse(text, "main.tf.json", ts_backend.parse_expression)
+
+
+def test_python_hcl2_is_the_fallback_without_tree_sitter(monkeypatch):
+    from linter.formats.terraform import tree
+
+    monkeypatch.delenv("PACSGUARD_HCL_BACKEND", raising=False)
+    monkeypatch.setattr(ts_backend, "available", lambda: False)
+    assert tree.backend_name() == "hcl2"
+    doc = tree.parse_text('a = "x"\n', "main.tf")
+    assert doc.body.attributes["a"].expr.value == "x"

@@ -85,10 +85,6 @@ def json_document(value: Any) -> Any:
     return None
 
 
-def address_of(resource: Resource) -> str:
-    return resource.address
-
-
 def resolve(evaluated: Evaluated, holder: Resource, ref: Ref) -> Resource | None:
     """The resource a reference names, looked up in the module that holds the reference first."""
     if not ref.address:
@@ -98,17 +94,6 @@ def resolve(evaluated: Evaluated, holder: Resource, ref: Ref) -> Resource | None
         if found is not None:
             return found
     return evaluated.by_address(ref.address)
-
-
-def first_block(block: Block, *path: str) -> Block | None:
-    """The first nested block along a path (`settings`, `ip_configuration`), or None."""
-    current: Block | None = block
-    for name in path:
-        if current is None:
-            return None
-        children = current.children(name)
-        current = children[0] if children else None
-    return current
 
 
 def all_text(value: Any) -> str:

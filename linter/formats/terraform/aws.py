@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from linter.facts import AnonymousAccess, Fact, Ingress, Listener, Publication, Setting, TlsPolicy
+from linter.facts import AnonymousAccess, Fact, Ingress, Listener, Setting, TlsPolicy
 from linter.formats.terraform import _values as values
 from linter.formats.terraform._context import MapContext
 from linter.formats.terraform._credentials import admin_login
+from linter.formats.terraform._dns import ddns_targets
 from linter.formats.terraform._ingress import Rule, exposed, ingress, protocol
 from linter.formats.terraform._workload import attached_exposure
 from linter.formats.terraform.model import Block, Resource
-from linter.knowledge import is_ddns_hostname
 from linter.model import Origin
 from linter.predicates import is_public_source
 
@@ -495,13 +495,7 @@ def route53_record(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     targets = [(t, body.origin_of("records")) for t in values.strings(body.get("records"))]
     for alias in body.children("alias"):
         targets += [(t, alias.origin_of("name")) for t in values.strings(alias.get("name"))]
-    for target, origin in targets:
-        if is_ddns_hostname(target):
-            yield Publication(origin=origin, product=PRODUCT, mechanism="dns-record",
-                              provider=target.strip(".").lower(), hostnames=(target.strip("."),),
-                              detail=(f"`{resource.address}` points `{name}` at `{target}`, a dynamic-DNS "
-                                      "name: the record publishes a device on a changing home or office line"))
-            return
+    yield from ddns_targets(resource.address, name, targets, PRODUCT)
 
 
 # ---------------------------------------------------------------- workloads (security-group chain)

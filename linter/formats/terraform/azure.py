@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from linter.facts import AnonymousAccess, Fact, Listener, Publication, Setting, TlsPolicy
+from linter.facts import AnonymousAccess, Fact, Listener, Setting, TlsPolicy
 from linter.formats.terraform import _values as values
 from linter.formats.terraform._context import MapContext
 from linter.formats.terraform._credentials import admin_login
+from linter.formats.terraform._dns import ddns_targets
 from linter.formats.terraform._ingress import Rule, ingress, parse_port_range, protocol
 from linter.formats.terraform._workload import attached_exposure
 from linter.formats.terraform.model import Block, Resource
-from linter.knowledge import is_ddns_hostname, tls_version
+from linter.knowledge import tls_version
 from linter.model import Origin
 
 PRODUCT = "azure"
@@ -280,13 +281,9 @@ def vm_login(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
 
 def cname_record(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     body = resource.body
-    target = values.text(body.get("record"))
-    if target and is_ddns_hostname(target):
-        name = values.text(body.get("name")) or resource.address
-        yield Publication(origin=body.origin_of("record"), product=PRODUCT, mechanism="dns-record",
-                          provider=target.strip(".").lower(), hostnames=(target.strip("."),),
-                          detail=(f"`{resource.address}` points `{name}` at `{target}`, a dynamic-DNS "
-                                  "name: the record publishes a device on a changing home or office line"))
+    name = values.text(body.get("name")) or resource.address
+    targets = [(t, body.origin_of("record")) for t in values.strings(body.get("record"))]
+    yield from ddns_targets(resource.address, name, targets, PRODUCT)
 
 
 NETWORK_MAPPERS = {

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.facts import AnonymousAccess, Fact, Ingress, Publication, TlsPolicy
+from linter.facts import AnonymousAccess, Fact, Ingress, TlsPolicy
 from linter.formats.terraform import _values as values
 from linter.formats.terraform._context import MapContext
 from linter.formats.terraform._credentials import admin_login
+from linter.formats.terraform._dns import ddns_targets
 from linter.formats.terraform._iam import PUBLIC_MEMBERS, is_write_role, public_grants
 from linter.formats.terraform._ingress import Rule, ingress, parse_port_range, protocol
 from linter.formats.terraform._workload import attached_exposure
 from linter.formats.terraform.model import Resource
-from linter.knowledge import is_ddns_hostname, port_service
+from linter.knowledge import port_service
 
 PRODUCT = "gcp"
 ANYWHERE_BY_DEFAULT = "0.0.0.0/0"
@@ -179,13 +180,8 @@ def ssl_policy(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
 def dns_record(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     body = resource.body
     name = values.text(body.get("name")) or resource.address
-    for target in values.strings(body.get("rrdatas")):
-        if is_ddns_hostname(target):
-            yield Publication(origin=body.origin_of("rrdatas"), product=PRODUCT, mechanism="dns-record",
-                              provider=target.strip(".").lower(), hostnames=(target.strip("."),),
-                              detail=(f"`{resource.address}` points `{name}` at `{target}`, a dynamic-DNS "
-                                      "name: the record publishes a device on a changing home or office line"))
-            return
+    targets = [(t, body.origin_of("rrdatas")) for t in values.strings(body.get("rrdatas"))]
+    yield from ddns_targets(resource.address, name, targets, PRODUCT)
 
 
 def _applies_to(firewall: Resource, instance_tags: set[str]) -> bool | None:

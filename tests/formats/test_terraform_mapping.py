@@ -461,3 +461,24 @@ def test_azure_vm_behind_open_nsg():
                   admin_username="nasadmin", tags={"role": "samba"})
     [chain] = facts(nsg, rule, nic, subnet, assoc, vm, kind=Listener)
     assert chain.service == "smb" and "azurerm_network_security_group.pacs" in chain.detail
+
+
+def test_s3_grants_to_all_users():
+    inline = resource("aws_s3_bucket", "old", block("grant", type="Group", permissions=["READ", "WRITE"],
+                                                    uri="http://acs.amazonaws.com/groups/global/AllUsers"))
+    acp_only = resource("aws_s3_bucket", "acp", block("grant", type="Group", permissions=["READ_ACP"],
+                                                      uri="http://acs.amazonaws.com/groups/global/AllUsers"))
+    acl = resource("aws_s3_bucket_acl", "a", block("access_control_policy", block(
+        "grant", block("grantee", type="Group", uri="http://acs.amazonaws.com/groups/global/AllUsers"),
+        permission="READ")))
+    found = facts(inline, acp_only, acl, kind=AnonymousAccess)
+    assert [f.write for f in found] == [True, False]
+
+
+def test_internet_facing_load_balancer_needs_a_pacs_to_be_reported():
+    sg = resource("aws_security_group", "web",
+                  block("ingress", from_port=443, to_port=443, protocol="tcp", cidr_blocks=["0.0.0.0/0"]))
+    lb = resource("aws_lb", "site", internal=False, security_groups=[ref("aws_security_group.web")])
+    pacs = resource("aws_lb", "orthanc", internal=False, security_groups=[ref("aws_security_group.web")])
+    [chain] = facts(sg, lb, pacs, kind=Listener)
+    assert "aws_lb.orthanc" in chain.detail

@@ -397,16 +397,21 @@ def s3_acl(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         read, write = _PUBLIC_ACLS[acl]
         yield _s3_public(resource, ctx, resource.body.origin_of("acl"), read, write, f"sets `acl = \"{acl}\"`")
         return
-    for policy in resource.body.children("access_control_policy"):
-        for grant in policy.children("grant"):
-            for grantee in grant.children("grantee"):
-                uri = (values.text(grantee.get("uri")) or "").lower()
-                if any(uri.endswith(g) for g in _ALL_USERS):
-                    permission = (values.text(grant.get("permission")) or "").upper()
-                    write = permission in ("WRITE", "FULL_CONTROL")
-                    yield _s3_public(resource, ctx, grantee.origin_of("uri"), True, write,
-                                     f"grants `{permission or 'access'}` to every user")
-                    return
+    grants = [(grant, grantee, values.strings(grant.get("permission")))
+              for policy in resource.body.children("access_control_policy")
+              for grant in policy.children("grant") for grantee in grant.children("grantee")]
+    # aws_s3_bucket's own (pre-v4) `grant { uri = ..., permissions = [...] }` blocks
+    grants += [(grant, grant, values.strings(grant.get("permissions"))) for grant in resource.body.children("grant")]
+    for grant, grantee, permissions in grants:
+        uri = (values.text(grantee.get("uri")) or "").lower()
+        if any(uri.endswith(g) for g in _ALL_USERS):
+            permissions = [p.upper() for p in permissions]
+            write = any(p in ("WRITE", "FULL_CONTROL") for p in permissions)
+            read = write or any(p in ("READ", "FULL_CONTROL") for p in permissions)
+            if read:
+                yield _s3_public(resource, ctx, grantee.origin_of("uri"), True, write,
+                                 f"grants `{', '.join(permissions)}` to every user")
+                return
 
 
 _READ_ACTIONS = ("s3:getobject", "s3:listbucket", "s3:*", "*", "s3:get*", "s3:list*")
@@ -538,7 +543,9 @@ def load_balancer(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     body = resource.body
     internal = values.flag(body.get("internal"))
     groups = _groups(resource, ctx, body, "security_groups")
-    fact = attached_exposure(resource, ctx, groups, None if internal is None else not internal, PRODUCT)
+    # An internet-facing load balancer with an open listener port is normal; it is reported here
+    # only when the code says it fronts a PACS or NAS product.
+    fact = attached_exposure(resource, ctx, groups, False if internal else None, PRODUCT)
     if fact is not None:
         yield fact
 

@@ -6,6 +6,7 @@ the inbound rules they find per security group here, and look other resources up
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -14,14 +15,33 @@ from linter.formats.terraform import _values as values
 from linter.formats.terraform.model import Evaluated, Ref, Resource
 
 
+_INSTANCE_KEY = re.compile(r"\[[^\]]*\]$")
+
+
 @dataclass
 class MapContext:
     evaluated: Evaluated
     # security group address -> the inbound rules that apply to it (inline or separate resources)
     group_ingress: dict[str, list[Ingress]] = field(default_factory=lambda: defaultdict(list))
+    # address (and address without its `count` / `for_each` key) -> resource: references are
+    # looked up once per attribute, so a linear search would make big modules quadratic
+    by_address: dict[str, Resource] = field(default_factory=dict)
+    _reverse: dict[tuple, dict[int, list[Resource]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for resource in self.evaluated.resources:
+            self.by_address.setdefault(resource.address, resource)
+            self.by_address.setdefault(_INSTANCE_KEY.sub("", resource.address), resource)
 
     def resolve(self, holder: Resource, ref: Ref) -> Resource | None:
-        return values.resolve(self.evaluated, holder, ref)
+        """The resource a reference names, looked up in the module that holds the reference first."""
+        if not ref.address:
+            return None
+        if holder.module:
+            found = self.by_address.get(f"{holder.module}.{ref.address}")
+            if found is not None:
+                return found
+        return self.by_address.get(ref.address)
 
     def referenced(self, holder: Resource, value, *types: str) -> list[Resource]:
         """The resources of the given types that a value references (ids, names, arns)."""
@@ -42,11 +62,14 @@ class MapContext:
         return self.group_ingress.get(self.group_key(group), [])
 
     def referencing(self, target: Resource, attribute: str, *types: str) -> list[Resource]:
-        """Resources of the given types whose `attribute` references `target`."""
-        found = []
-        for resource in self.evaluated.of_type(*types):
-            for ref in values.refs(resource.get(attribute)):
-                if self.resolve(resource, ref) is target:
-                    found.append(resource)
-                    break
-        return found
+        """Resources of the given types whose `attribute` references `target` (indexed once per
+        attribute and types, so a module of thousands of rules stays linear)."""
+        key = (attribute, types)
+        index = self._reverse.get(key)
+        if index is None:
+            index = defaultdict(list)
+            for resource in self.evaluated.of_type(*types):
+                for found in self.referenced(resource, resource.get(attribute)):
+                    index[id(found)].append(resource)
+            self._reverse[key] = index
+        return index.get(id(target), [])

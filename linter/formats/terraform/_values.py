@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from linter.formats.terraform.model import Block, Evaluated, Ref, Resource, Unknown
+from linter.formats.terraform.model import Block, Ref, Unknown
 from linter.knowledge import parse_bool
 
 
@@ -83,17 +83,6 @@ def json_document(value: Any) -> Any:
         except ValueError:
             return None
     return None
-
-
-def resolve(evaluated: Evaluated, holder: Resource, ref: Ref) -> Resource | None:
-    """The resource a reference names, looked up in the module that holds the reference first."""
-    if not ref.address:
-        return None
-    if holder.module:
-        found = evaluated.by_address(f"{holder.module}.{ref.address}")
-        if found is not None:
-            return found
-    return evaluated.by_address(ref.address)
 
 
 def all_text(value: Any) -> str:

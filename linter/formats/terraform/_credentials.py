@@ -22,9 +22,13 @@ _WHY = {
 
 def admin_login(resource: Resource, *, user_attr: str | None, secret_attr: str, service: str,
                 product: str, what: str = "database administrator", block: Block | None = None,
-                default_user: str | None = None) -> Credential | None:
+                default_user: str | None = None, empty_rejected: bool = True) -> Credential | None:
     """The administrator credential of `resource` (or of one of its nested blocks), or None when
-    the code sets neither a user nor a password."""
+    the code sets neither a user nor a password.
+
+    `empty_rejected`: the cloud refuses an empty password here (RDS wants 8 characters, Azure a
+    complex one), so `""` (typically a variable's placeholder default) is a value the deployment
+    must replace, not a blank password that can be deployed."""
     body = block or resource.body
     user = values.text(body.get(user_attr)) if user_attr else None
     user = user or default_user
@@ -33,6 +37,8 @@ def admin_login(resource: Resource, *, user_attr: str | None, secret_attr: str, 
     if not has_secret and user is None:
         return None
     secret = values.text(raw) if has_secret and is_known(raw) else None
+    if secret is not None and secret.strip() == "" and empty_rejected:
+        secret = None
     strength = classify_secret(user, secret) if secret is not None else "reference"
     who = f"{what} `{user}`" if user else what
     if strength == "reference":

@@ -114,8 +114,9 @@ def sql_user(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
             "mssql" if version.startswith("SQLSERVER") else service
     if not values.present(resource.body, "password"):
         return  # IAM users and users without a password set here
+    # Cloud SQL accepts an empty password for a built-in user (the CIS "root without password" case)
     cred = admin_login(resource, user_attr="name", secret_attr="password", service=service,
-                       product=PRODUCT, what="database user")
+                       product=PRODUCT, what="database user", empty_rejected=False)
     if cred is not None:
         yield cred
 

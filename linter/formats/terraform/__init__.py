@@ -26,7 +26,7 @@ import posixpath
 from linter.facts import Fact
 from linter.formats.terraform.evaluate import Budget, ModuleEval, evaluate_tfvars
 from linter.formats.terraform.model import Evaluated
-from linter.formats.terraform.tree import MAX_TFVARS_VARIANTS, Tree, folder_of
+from linter.formats.terraform.tree import MAX_TFVARS_VARIANTS, Tree, folder_of, gc_paused
 from linter.model import SourceFile
 
 
@@ -52,7 +52,8 @@ def evaluate_root(tree: Tree, folder: str) -> list[Evaluated]:
     out = []
     for inputs in variants:
         module = ModuleEval(docs, folder, "", inputs, tree, Budget())
-        out.append(Evaluated(resources=module.resources_out()))
+        with gc_paused():
+            out.append(Evaluated(resources=module.resources_out()))
     return out
 
 

@@ -73,7 +73,7 @@ class _Locator:
         pattern = re.compile(rf'{keyword}\s+"?{re.escape(type_)}"?\s+"?{re.escape(name)}"?\s*\{{|"{re.escape(type_)}"\s*:\s*\{{\s*"{re.escape(name)}"')
         matches = []
         for rel in self.tree.tf_files():
-            source = self.tree.ctx.load(self.tree._abs(rel), fmt="terraform")
+            source = self.tree.source(rel)
             if source is not None and pattern.search(source.text):
                 matches.append(rel)
         if len(matches) != 1:

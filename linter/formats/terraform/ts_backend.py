@@ -8,12 +8,15 @@ whitespace and newlines of templates in any node.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from linter.formats.terraform import syntax as s
 from linter.formats.terraform.templates import apply_strip, dedent_lines, heredoc_indent, literal_text
 
 MAX_BLOCK_DEPTH = 64
+_NEWLINE = re.compile(rb"\n")
 _POSTFIX = frozenset({"get_attr", "index", "splat"})
 _TEMPLATE_PARTS = frozenset({"template_interpolation", "template_directive"})
 
@@ -38,28 +41,21 @@ class _Converter:
     def __init__(self, data: bytes):
         self.data = data
         self.ascii = data.isascii()
-        self.line_starts: list[int] | None = None
+        self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(data)]
         self.too_deep: s.SyntaxProblem | None = None
 
     # -- positions ---------------------------------------------------------------------------
     def pos(self, node) -> tuple[int, int]:
-        row, col = node.start_point
-        if not self.ascii and col:
-            if self.line_starts is None:
-                starts = [0]
-                find = self.data.find
-                at = find(b"\n")
-                while at >= 0:
-                    starts.append(at + 1)
-                    at = find(b"\n", at + 1)
-                self.line_starts = starts
-            begin = self.line_starts[row] if row < len(self.line_starts) else 0
-            col = len(self.data[begin:begin + col].decode("utf-8", "replace"))
-        return row + 1, col + 1
+        """1-based line and column (in characters) of a node, from its byte offset."""
+        offset = node.start_byte
+        row = bisect_right(self.line_starts, offset) - 1
+        begin = self.line_starts[row]
+        if self.ascii:
+            return row + 1, offset - begin + 1
+        return row + 1, len(self.data[begin:offset].decode("utf-8", "replace")) + 1
 
-    @staticmethod
-    def text(node) -> str:
-        return node.text.decode("utf-8", "replace")
+    def text(self, node) -> str:
+        return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
     def invalid(self, node, reason: str) -> s.Invalid:
         return s.Invalid(*self.pos(node), reason)
@@ -105,12 +101,11 @@ class _Converter:
         return s.BlockSyntax(self.text(children[0]), tuple(labels), self.body(inner, depth), line, col)
 
     def string_lit(self, node) -> str:
-        children = node.children
-        if len(children) >= 2:
-            raw = self.data[children[0].end_byte:children[-1].start_byte].decode("utf-8", "replace")
-        else:
-            raw = ""
-        return literal_text(raw, quoted=True)
+        # a string literal is its quotes around the text: no need to visit its children
+        start, end = node.start_byte + 1, node.end_byte - 1
+        if end < start or self.data[end:end + 1] != b'"':
+            return ""
+        return literal_text(self.data[start:end].decode("utf-8", "replace"), quoted=True)
 
     # -- expressions -------------------------------------------------------------------------
     def expr(self, node, depth: int) -> s.Expr:
@@ -167,7 +162,7 @@ class _Converter:
         return s.Variable(*self.pos(node), self.text(node))
 
     def _literal_value(self, node, depth):
-        inner = node.children[0]
+        inner = node.child(0)
         kind = inner.type
         line, col = self.pos(node)
         if kind == "numeric_lit":

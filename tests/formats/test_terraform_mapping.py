@@ -482,3 +482,19 @@ def test_internet_facing_load_balancer_needs_a_pacs_to_be_reported():
     pacs = resource("aws_lb", "orthanc", internal=False, security_groups=[ref("aws_security_group.web")])
     [chain] = facts(sg, lb, pacs, kind=Listener)
     assert "aws_lb.orthanc" in chain.detail
+
+
+def test_heredoc_policy_with_interpolations_is_read_from_the_file():
+    from types import SimpleNamespace
+
+    from linter.model import SourceFile
+
+    text = ('resource "aws_s3_bucket_policy" "p" {\n  policy = <<-EOT\n    {"Statement": [{"Effect": "Allow",\n'
+            '     "Principal": "*", "Action": "s3:GetObject", "Resource": "${aws_s3_bucket.b.arn}/*"}]}\n  EOT\n}\n')
+    read_ctx = SimpleNamespace(loaded={"main.tf": SourceFile("/x/main.tf", "main.tf", "terraform", text)})
+    body = Block("resource", (), Origin("main.tf", 1))
+    body.attributes["policy"] = Attribute("policy", Unknown("template with an unknown part"), Origin("main.tf", 2, 3))
+    policy = Resource("aws_s3_bucket_policy", "p", "aws_s3_bucket_policy.p", body)
+    [fact] = facts_for(Evaluated([policy]), read_ctx)
+    assert isinstance(fact, AnonymousAccess) and fact.origin.line == 2
+    assert facts_for(Evaluated([policy]), None) == []  # without the file, the value stays unknown

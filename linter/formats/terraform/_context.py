@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from linter.facts import Ingress
 from linter.formats.terraform import _values as values
@@ -21,6 +22,7 @@ _INSTANCE_KEY = re.compile(r"\[[^\]]*\]$")
 @dataclass
 class MapContext:
     evaluated: Evaluated
+    read_ctx: Any = None  # the scan's ReadContext: the scanned files' text, for heredoc policies
     # security group address -> the inbound rules that apply to it (inline or separate resources)
     group_ingress: dict[str, list[Ingress]] = field(default_factory=lambda: defaultdict(list))
     # address (and address without its `count` / `for_each` key) -> resource: references are

@@ -14,6 +14,7 @@ from linter.formats.terraform import _values as values
 from linter.formats.terraform._context import MapContext
 from linter.formats.terraform._credentials import admin_login
 from linter.formats.terraform._dns import ddns_targets
+from linter.formats.terraform._heredoc import heredoc_json
 from linter.formats.terraform._ingress import Rule, exposed, ingress, protocol
 from linter.formats.terraform._workload import attached_exposure
 from linter.formats.terraform.model import Block, Resource
@@ -441,6 +442,8 @@ def s3_bucket_policy(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     if _blocked(bucket, ctx, "restrict_public_buckets", "block_public_policy"):
         return
     document = values.json_document(resource.get("policy"))
+    if document is None and not resource.from_plan and values.present(resource.body, "policy"):
+        document = heredoc_json(ctx.read_ctx, resource.body.origin_of("policy"))
     if document is None:
         for ref in values.refs(resource.get("policy")):
             source = ctx.resolve(resource, ref)

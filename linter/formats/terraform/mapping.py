@@ -28,8 +28,8 @@ def mapped_types() -> frozenset[str]:
 
 def facts_for(evaluated: Evaluated, ctx: Any = None) -> list[Fact]:
     """The facts of one evaluated root module (with its local modules) or plan.
-    `ctx` is the scan's ReadContext; mapping needs nothing from it today."""
-    context = MapContext(evaluated)
+    `ctx` is the scan's ReadContext (None in unit tests): heredoc policies are read from its files."""
+    context = MapContext(evaluated, ctx)
     facts: list[Fact] = []
     for table in (NETWORK_MAPPERS, MAPPERS):
         for resource in evaluated.resources:

@@ -180,7 +180,7 @@ def test_public_database_with_open_group_is_exposed():
     db = resource("aws_db_instance", "pacs", engine="postgres", publicly_accessible=True,
                   vpc_security_group_ids=[ref("aws_security_group.db")], manage_master_user_password=True)
     [listener] = facts(sg, db, kind=Listener)
-    assert (listener.exposure, listener.via, listener.port, listener.service) == ("all", "public-endpoint", 5432, "postgres")
+    assert (listener.exposure, listener.via, listener.port, listener.service) == ("internet", "public-endpoint", 5432, "postgres")
     closed = resource("aws_db_instance", "x", engine="mysql", publicly_accessible=True)
     [restricted] = facts(closed, kind=Listener)
     assert restricted.exposure == "restricted" and restricted.port == 3306

@@ -91,7 +91,7 @@ def attached_exposure(resource: Resource, ctx: MapContext, groups: list[tuple[Re
         what = f"runs {found[1]}" if found else "has `associate_public_ip_address = true`"
         return Listener(
             origin=origin, product=product, service=service, port=rule.port_from, port_to=rule.port_to,
-            protocol=rule.protocol, exposure="all", via="security-group", auth="unknown",
+            protocol=rule.protocol, exposure="internet", via="security-group", auth="unknown",
             detail=(f"`{resource.address}` {what} and {link} `{group.address}`: "
                     f"{rule.detail} ({rule.origin.path}:{rule.origin.line})"))
     return None

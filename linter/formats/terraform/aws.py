@@ -220,7 +220,7 @@ def db_instance(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         yield Listener(origin=body.origin_of("publicly_accessible"), product=PRODUCT,
                        detail=(f"`{resource.address}` ({engine or 'database'}) has `publicly_accessible = true`: "
                                f"it gets a public address and DNS name{why}"),
-                       service=service, port=port, exposure="all" if open_rules else "restricted",
+                       service=service, port=port, exposure="internet" if open_rules else "restricted",
                        via="public-endpoint", auth="required")
     # With `manage_master_user_password = true` RDS keeps the password in Secrets Manager; the
     # user name is still the code's choice.

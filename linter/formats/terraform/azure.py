@@ -109,7 +109,7 @@ def dicom_service(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     how = ("sets `public_network_access_enabled = true`" if values.present(body, "public_network_access_enabled")
            else "does not set `public_network_access_enabled`, which defaults to true")
     yield Listener(origin=body.origin_of("public_network_access_enabled"), product=PRODUCT, service="dicomweb",
-                   port=443, exposure="all", via="public-endpoint", auth="required", tls=True,
+                   port=443, exposure="internet", via="public-endpoint", auth="required", tls=True,
                    detail=(f"`{resource.address}` {how}: the DICOMweb endpoint answers from the whole "
                            "internet, protected only by its Entra ID tokens"))
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from linter.model import Origin
 
-_OPEN = re.compile(r"=\s*<<-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:(?:#|//).*)?$")
+_OPEN = re.compile(r"=\s*<<-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
 _INTERPOLATION = re.compile(r"\$\{[^{}]*\}")
 MAX_LINES = 2000
 

@@ -200,3 +200,9 @@ def test_python_hcl2_is_the_fallback_without_tree_sitter(monkeypatch):
     assert tree.backend_name() == "hcl2"
     doc = tree.parse_text('a = "x"\n', "main.tf")
     assert doc.body.attributes["a"].expr.value == "x"
+
+
+def test_text_after_a_heredoc_opener_is_a_syntax_error(backend):
+    # hclsyntax scans `<<ID` followed by a newline only; Terraform rejects a comment there
+    doc = backend.parse('a = 1\nb = <<EOT # note\ntext\nEOT\n', "main.tf")
+    assert doc.problem is not None and doc.problem.line == 2

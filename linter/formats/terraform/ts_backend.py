@@ -43,6 +43,7 @@ class _Converter:
         self.ascii = data.isascii()
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(data)]
         self.too_deep: s.SyntaxProblem | None = None
+        self.heredoc_problem: s.SyntaxProblem | None = None
 
     # -- positions ---------------------------------------------------------------------------
     def pos(self, node) -> tuple[int, int]:
@@ -188,6 +189,9 @@ class _Converter:
         if len(idents) < 2:
             return self.invalid(node, "unterminated heredoc")
         begin = self.data.find(b"\n", idents[0].end_byte)
+        if self.data[idents[0].end_byte:begin if begin >= 0 else len(self.data)].strip() and self.heredoc_problem is None:
+            # HCL's scanner wants the newline right after `<<ID`; Terraform rejects anything else
+            self.heredoc_problem = s.SyntaxProblem("a heredoc's opening line must end after its identifier", line, col)
         begin = idents[0].end_byte if begin < 0 else begin + 1
         end = self.data.rfind(b"\n", begin, idents[-1].start_byte)
         end = begin if end < 0 else end + 1
@@ -433,8 +437,8 @@ def parse(text: str, relpath: str) -> s.Document:
         if found is not None:
             message, line, col = found
             problem = s.SyntaxProblem(f"HCL syntax error ({message})", line, col)
-    if problem is None and converter.too_deep is not None:
-        problem = converter.too_deep
+    if problem is None:
+        problem = converter.too_deep or converter.heredoc_problem
     return s.Document(relpath, body, problem)
 
 

@@ -121,3 +121,26 @@ def test_invalid_plan_json_is_a_parse_error(tree):
     from linter.formats.terraform import plan
     with pytest.raises(ParseError):
         plan.read(SourceFile(str(root / "bad.json"), "bad.json", "terraform_plan", '{"format_version": '), ReadContext(root.resolve()))
+
+
+def test_a_plan_elsewhere_finds_the_only_declaration(tree):
+    root, text = tree
+    (root / "plans").mkdir()
+    (root / "plans" / "plan.json").write_text(text)
+    evaluated = evaluate_plan(json.loads(text), text, "plans/plan.json", Tree(ReadContext(root.resolve())))
+    assert evaluated.by_address("aws_security_group.pacs").origin.path == "main.tf"
+    assert evaluated.by_address("module.db.aws_db_instance.main").origin.path == "modules/db/main.tf"
+
+
+def test_a_large_one_line_plan_is_mapped_in_one_pass(tmp_path):
+    import time
+
+    resources = [{"address": f"aws_security_group.g{i}", "mode": "managed", "type": "aws_security_group",
+                  "name": f"g{i}", "values": {"name": f"g{i}", "ingress": []}} for i in range(5000)]
+    plan = {"format_version": "1.2", "planned_values": {"root_module": {"resources": resources}}}
+    text = json.dumps(plan)
+    started = time.process_time()
+    evaluated = evaluate_plan(plan, text, "plan.json", Tree(ReadContext(tmp_path.resolve())))
+    assert time.process_time() - started < 5
+    last = evaluated.by_address("aws_security_group.g4999")
+    assert last.origin.line == 1 and text[last.origin.column - 1:].startswith('"address": "aws_security_group.g4999"')

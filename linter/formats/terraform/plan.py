@@ -28,12 +28,29 @@ from linter.model import Origin, ParseError, SourceFile
 MAX_PLAN_DEPTH = 64
 
 
-def _origin_in_text(text: str, address: str, relpath: str) -> Origin:
-    match = re.search(r'"address"\s*:\s*' + re.escape(json.dumps(address)), text)
-    if match is None:
-        return Origin(relpath, 1, 1)
-    line = text.count("\n", 0, match.start()) + 1
-    return Origin(relpath, line, match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1)
+_ADDRESS = re.compile(r'"address"\s*:\s*("(?:[^"\\]|\\.)*")')
+_DECLARATION = re.compile(r'(resource|data)\s+"?([\w-]+)"?\s+"?([\w-]+)"?\s*\{')
+
+
+def address_origins(text: str, relpath: str) -> dict[str, Origin]:
+    """Where each `"address": "..."` is first written in the plan, found in one pass (a plan
+    of thousands of resources is one long line)."""
+    found: dict[str, Origin] = {}
+    line, line_start, scanned = 1, 0, 0
+    for match in _ADDRESS.finditer(text):
+        try:
+            address = json.loads(match.group(1))
+        except ValueError:
+            continue
+        if address in found:
+            continue
+        newlines = text.count("\n", scanned, match.start())
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", scanned, match.start()) + 1
+        scanned = match.start()
+        found[address] = Origin(relpath, line, match.start() - line_start + 1)
+    return found
 
 
 class _Locator:
@@ -43,6 +60,24 @@ class _Locator:
         self.tree = tree
         self.plan_folder = plan_folder
         self._folders: dict[str, str | None] = {"": plan_folder}
+        self._declarations: dict[tuple[str, str, str], list[str]] | None = None
+
+    def declarations(self) -> dict[tuple[str, str, str], list[str]]:
+        """(keyword, type, name) -> the `.tf` files of the tree that declare it, from one text
+        search per file (JSON syntax files are parsed)."""
+        if self._declarations is None:
+            index: dict[tuple[str, str, str], list[str]] = {}
+            for rel in self.tree.tf_files():
+                if rel.endswith(".json"):
+                    doc = self.tree.document(rel)
+                    keys = {(b.type, *b.labels[:2]) for b in doc.body.blocks if b.type in ("resource", "data") and len(b.labels) >= 2} if doc else set()
+                else:
+                    source = self.tree.source(rel)
+                    keys = {m.groups() for m in _DECLARATION.finditer(source.text)} if source else set()
+                for key in keys:
+                    index.setdefault(key, []).append(rel)
+            self._declarations = index
+        return self._declarations
 
     def module_folder(self, module_address: str) -> str | None:
         if module_address in self._folders:
@@ -70,12 +105,7 @@ class _Locator:
             found = self._in_docs(self.tree.module_docs(folder), keyword, type_, name)
             if found is not None:
                 return found
-        pattern = re.compile(rf'{keyword}\s+"?{re.escape(type_)}"?\s+"?{re.escape(name)}"?\s*\{{|"{re.escape(type_)}"\s*:\s*\{{\s*"{re.escape(name)}"')
-        matches = []
-        for rel in self.tree.tf_files():
-            source = self.tree.source(rel)
-            if source is not None and pattern.search(source.text):
-                matches.append(rel)
+        matches = self.declarations().get((keyword, type_, name), [])
         if len(matches) != 1:
             return None
         doc = self.tree.document(matches[0])
@@ -151,13 +181,14 @@ def evaluate_plan(plan: dict, text: str, relpath: str, tree: Tree) -> Evaluated:
             if isinstance(after, dict):
                 entries.append((change, after))
     resources = []
+    origins = address_origins(text, relpath)
     for res, values in entries:
         address = str(res.get("address", ""))
         type_, name = str(res.get("type", "")), str(res.get("name", ""))
         mode = "data" if res.get("mode") == "data" else "managed"
         module_address = address.rsplit(f"{'data.' if mode == 'data' else ''}{type_}.{name}", 1)[0].rstrip(".")
         located = locator.block(module_address, mode, type_, name)
-        fallback = _origin_in_text(text, address, relpath)
+        fallback = origins.get(address, Origin(relpath, 1, 1))
         rel, syntax = located if located else (None, None)
         body = _block(type_, (type_, name), values, unknowns.get(address, {}), rel, syntax, fallback)
         resources.append(Resource(type_, name, address, body, module=module_address, mode=mode, from_plan=True))

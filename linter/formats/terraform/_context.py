@@ -13,7 +13,7 @@ from typing import Any
 
 from linter.facts import Ingress
 from linter.formats.terraform import _values as values
-from linter.formats.terraform.model import Evaluated, Ref, Resource
+from linter.formats.terraform.model import Evaluated, Ref, Resource, Unknown
 
 
 _INSTANCE_KEY = re.compile(r"\[[^\]]*\]$")
@@ -53,6 +53,17 @@ class MapContext:
             if target is not None and (not types or target.type in types) and target not in found:
                 found.append(target)
         return found
+
+    def data_sources(self, holder: Resource, value, type_: str) -> list[Resource]:
+        """The `type_` data sources a value comes from. A reference the evaluator resolves names
+        its data source; one it leaves as a bare "data source" unknown is taken to be the
+        holder module's only data source of that type (with several, nothing is assumed)."""
+        found = self.referenced(holder, value, type_)
+        if found or not isinstance(value, Unknown) or isinstance(value, Ref) or value.reason != "data source":
+            return found
+        candidates = [r for r in self.evaluated.resources
+                      if r.mode == "data" and r.type == type_ and r.module == holder.module]
+        return candidates if len(candidates) == 1 else []
 
     def group_key(self, resource: Resource) -> str:
         return resource.address

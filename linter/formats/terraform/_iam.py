@@ -10,7 +10,7 @@ from typing import Iterator
 
 from linter.formats.terraform import _values as values
 from linter.formats.terraform._context import MapContext
-from linter.formats.terraform.model import Ref, Resource, Unknown
+from linter.formats.terraform.model import Resource
 from linter.model import Origin
 
 PUBLIC_MEMBERS = {"allusers": "anyone on the internet", "allauthenticatedusers": "anyone with a Google account"}
@@ -41,22 +41,10 @@ def public_grants(resource: Resource, ctx: MapContext) -> Iterator[tuple[str, st
                     if str(member).strip().lower() in PUBLIC_MEMBERS:
                         yield str(binding.get("role", "")), str(member), body.origin_of("policy_data")
         return
-    for source in _policy_sources(resource, ctx):
+    for source in ctx.data_sources(resource, body.get("policy_data"), "google_iam_policy"):
         for binding in source.body.children("binding"):
             for member in values.strings(binding.get("members")):
                 if member.strip().lower() in PUBLIC_MEMBERS:
                     # the member is written in the data source: point there
                     yield values.text(binding.get("role")) or "", member.strip(), binding.origin_of("members")
 
-
-def _policy_sources(resource: Resource, ctx: MapContext) -> list[Resource]:
-    """The `google_iam_policy` data sources a `policy_data` value comes from. When the evaluator
-    cannot say which data source a reference names, the module's only such data source is the
-    one (with several, the value stays unknown)."""
-    value = resource.get("policy_data")
-    found = [r for r in ctx.referenced(resource, value, "google_iam_policy")]
-    if found or not isinstance(value, Unknown) or isinstance(value, Ref):
-        return found
-    candidates = [r for r in ctx.evaluated.resources
-                  if r.mode == "data" and r.type == "google_iam_policy" and r.module == resource.module]
-    return candidates if len(candidates) == 1 else []

@@ -52,9 +52,11 @@ def runs(resource: Resource, ctx: MapContext) -> tuple[str, str] | None:
                 evidence.append((f"`{key}`", values.all_text(block.get(key))))
     for attr in _EVIDENCE_ATTRS:
         evidence.append((f"`{attr}`", values.all_text(resource.get(attr))))
-        for ref in values.refs(resource.get(attr)):
-            source = ctx.resolve(resource, ref)
-            if source is not None and source.mode == "data":  # data "aws_ami" "orthanc" { filter ... }
+        sources = [ctx.resolve(resource, ref) for ref in values.refs(resource.get(attr))]
+        if attr in ("ami", "image_id"):
+            sources += ctx.data_sources(resource, resource.get(attr), "aws_ami")
+        for source in {id(s): s for s in sources if s is not None}.values():
+            if source.mode == "data":  # data "aws_ami" "orthanc" { filter ... }
                 inside = " ".join(values.all_text({k: a.value for k, a in b.attributes.items()})
                                   for b in source.body.walk())
                 evidence.append((f"`{attr}` ({source.address})", f"{source.name} {inside}"))

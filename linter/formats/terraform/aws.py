@@ -445,10 +445,8 @@ def s3_bucket_policy(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     if document is None and not resource.from_plan and values.present(resource.body, "policy"):
         document = heredoc_json(ctx.read_ctx, resource.body.origin_of("policy"))
     if document is None:
-        for ref in values.refs(resource.get("policy")):
-            source = ctx.resolve(resource, ref)
-            if source is not None and source.type == "aws_iam_policy_document":
-                document = _policy_document(source)
+        for source in ctx.data_sources(resource, resource.get("policy"), "aws_iam_policy_document"):
+            document = _policy_document(source)
     for statement in public_statements(document):
         actions = statement.get("Action", [])
         actions = [str(a).lower() for a in (actions if isinstance(actions, list) else [actions])]

@@ -498,3 +498,12 @@ def test_heredoc_policy_with_interpolations_is_read_from_the_file():
     [fact] = facts_for(Evaluated([policy]), read_ctx)
     assert isinstance(fact, AnonymousAccess) and fact.origin.line == 2
     assert facts_for(Evaluated([policy]), None) == []  # without the file, the value stays unknown
+
+
+def test_google_firewall_empty_and_unknown_sources():
+    empty = resource("google_compute_firewall", "e", block("allow", protocol="tcp", ports=["445"]),
+                     source_ranges=[], source_tags=[])
+    unknown = resource("google_compute_firewall", "u", block("allow", protocol="tcp", ports=["445"]),
+                       source_ranges=Unknown("var.ranges"))
+    [fact] = facts(empty, unknown)
+    assert "no `source_ranges`" in fact.detail

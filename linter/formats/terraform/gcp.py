@@ -25,6 +25,12 @@ PRODUCT = "gcp"
 ANYWHERE_BY_DEFAULT = "0.0.0.0/0"
 
 
+def _given(body, name: str) -> bool:
+    """Set to something: an empty list (as plans show unset sets) counts as not set, an unknown
+    value as set (it may hold anything)."""
+    return values.present(body, name) and body.get(name) != []
+
+
 def firewall(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     body = resource.body
     direction = values.text(body.get("direction"))
@@ -34,11 +40,11 @@ def firewall(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         return
     if values.present(body, "disabled") and values.flag(body.get("disabled")) is not False:
         return  # disabled, or not known to be enabled
-    if values.present(body, "source_ranges"):
+    if _given(body, "source_ranges"):
         sources = tuple(values.strings(body.get("source_ranges")))
         origin = body.origin_of("source_ranges")
         where = f"`{resource.address}`"
-    elif values.present(body, "source_tags") or values.present(body, "source_service_accounts"):
+    elif _given(body, "source_tags") or _given(body, "source_service_accounts"):
         return  # only instances with those tags or service accounts
     else:
         sources, origin = (ANYWHERE_BY_DEFAULT,), body.origin

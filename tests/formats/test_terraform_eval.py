@@ -234,3 +234,10 @@ def test_attribute_origins_point_at_the_attribute(tmp_path):
     body = evaluated.resources[0].body
     assert (body.origin.line, body.origin_of("y").line, body.origin_of("y").column, body.origin_of("absent").line) == (1, 4, 3, 1)
     assert body.origin.path == "main.tf"
+
+
+def test_json_syntax_dynamic_blocks(tmp_path):
+    text = ('{"resource": {"aws_security_group": {"x": {"dynamic": {"ingress": {"for_each": "${[104, 445]}",'
+            ' "iterator": "p", "content": {"from_port": "${p.value}", "cidr_blocks": ["0.0.0.0/0"]}}}}}}}')
+    [evaluated], _ = resources(tmp_path, {"main.tf.json": text})
+    assert [b.get("from_port") for b in evaluated.resources[0].body.children("ingress")] == [104, 445]

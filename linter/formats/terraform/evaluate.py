@@ -690,8 +690,12 @@ class ModuleEval:
     def dynamic(self, block: s.BlockSyntax, relpath: str, env: dict, depth: int) -> list[Block]:
         attrs = block.body.attributes
         iterator = block.labels[0]
-        if "iterator" in attrs and isinstance(attrs["iterator"].expr, s.Variable):
-            iterator = attrs["iterator"].expr.name
+        if "iterator" in attrs:
+            named = attrs["iterator"].expr  # a bare name; a string in JSON syntax
+            if isinstance(named, s.Variable):
+                iterator = named.name
+            elif isinstance(named, s.Literal) and isinstance(named.value, str):
+                iterator = named.value
         contents = block.body.blocks_of("content")
         if not contents:
             return []

@@ -223,7 +223,7 @@ class _Converter:
         coll = [t for t in self.trees(intro) if t.data != "identifier"]
         if not names or not coll:
             return s.Invalid(line, col, "for expression")
-        key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
+        key_var, value_var = s.loop_variables(names)
         rest = trees[1:]
         cond = None
         if rest and rest[-1].data == "for_cond":
@@ -263,7 +263,7 @@ class _Converter:
                 names = [self.identifier(t) for t in exprs if t.data == "identifier"]
                 coll = [t for t in exprs if t.data != "identifier"]
                 if names and coll:
-                    key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
+                    key_var, value_var = s.loop_variables(names)
                     items.append(("for", key_var, value_var, self.expr(coll[0], depth + 1), pos))
                 else:
                     items.append(("expr", s.Invalid(*pos, "for directive")))

@@ -209,22 +209,10 @@ def _blocks(type_: str, labels: tuple, node: JNode, line: int, col: int, parse_e
             if key != "//":
                 bodies = child.value if isinstance(child.value, list) else [child]
                 for inner in bodies:
-                    found.append(s.BlockSyntax(type_, labels + (key,), _dynamic_body(inner, parse_expr), kl, kc))
+                    found.append(s.BlockSyntax(type_, labels + (key,), _body(inner, parse_expr), kl, kc))
         return found
-    literal = False
-    if type_ == "variable":
-        literal = True
-    return [s.BlockSyntax(type_, labels, _body(node, parse_expr, literal=False) if not literal
-                          else _variable_body(node, parse_expr), line, col)]
-
-
-def _dynamic_body(node: JNode, parse_expr: ParseExpr) -> s.Body:
-    body = _body(node, parse_expr)
-    content = body.attributes.pop("content", None)
-    if content is not None and isinstance(node.value, dict):
-        kl, kc, child = node.value["content"]
-        body.blocks.append(s.BlockSyntax("content", (), _body(child, parse_expr), kl, kc))
-    return body
+    body = _variable_body(node, parse_expr) if type_ == "variable" else _body(node, parse_expr)
+    return [s.BlockSyntax(type_, labels, body, line, col)]
 
 
 def _variable_body(node: JNode, parse_expr: ParseExpr) -> s.Body:
@@ -257,7 +245,7 @@ def parse(text: str, relpath: str, parse_expr: ParseExpr, tfvars: bool = False) 
         if name == "locals":
             items = child.value if isinstance(child.value, list) else [child]
             for item in items:
-                body.blocks.append(s.BlockSyntax("locals", (), _body(item, parse_expr, literal=False) if False else _attrs_only(item, parse_expr), line, col))
+                body.blocks.append(s.BlockSyntax("locals", (), _attrs_only(item, parse_expr), line, col))
             continue
         need = 2 if name in _TWO_LABELS else 1 if name in _ONE_LABEL else 0
         body.blocks.extend(_blocks(name, (), child, line, col, parse_expr, need))

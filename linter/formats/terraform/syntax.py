@@ -177,6 +177,11 @@ class Document:
 BINARY_OPERATORS = frozenset({"||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"})
 
 
+def loop_variables(names: list[str]) -> tuple[str | None, str]:
+    """`for v in ...` binds the value only; `for k, v in ...` the key (or index) and the value."""
+    return (names[0], names[1]) if len(names) > 1 else (None, names[0])
+
+
 def parse_number(text: str) -> int | float:
     try:
         return int(text)

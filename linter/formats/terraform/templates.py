@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from linter.formats.terraform.syntax import Expr, Invalid, Template, TemplateFor, TemplateIf
+from linter.formats.terraform.syntax import Expr, Invalid, Template, TemplateFor, TemplateIf, loop_variables
 
 _ESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)', re.S)
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
@@ -149,7 +149,7 @@ def _directive(word: str, parse_expr: ParseExpr, pos: tuple[int, int]) -> tuple:
     match = _FOR_DIRECTIVE.match(word)
     if match is not None:
         first, second, collection = match.groups()
-        key_var, value_var = (first, second) if second else (None, first)
+        key_var, value_var = loop_variables([first, second] if second else [first])
         return ("for", key_var, value_var, parse_expr(collection, *pos), pos)
     return ("expr", Invalid(*pos, f"template directive %{{{word}}} not understood"))
 

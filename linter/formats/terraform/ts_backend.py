@@ -272,7 +272,7 @@ class _Converter:
             coll = [c for c in intro.children if c.type == "expression"]
             if not names or not coll:
                 return self.invalid(node, "incomplete for directive"), False, False
-            key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
+            key_var, value_var = s.loop_variables(names)
             body = self.template_parts(children[1:-1], intro.end_byte, children[-1].start_byte, quoted, indent, depth)
             before, after_intro = _markers(intro)
             end_left, after = _markers(children[-1])
@@ -341,7 +341,7 @@ class _Converter:
         coll = [c for c in intro.children if c.type == "expression"]
         if not names or not coll:
             return self.invalid(node, "incomplete for expression")
-        key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
+        key_var, value_var = s.loop_variables(names)
         collection = self.expr(coll[0], depth + 1)
         if inner.type == "for_object_expr":
             if len(exprs) < 2:

@@ -507,3 +507,11 @@ def test_google_firewall_empty_and_unknown_sources():
                        source_ranges=Unknown("var.ranges"))
     [fact] = facts(empty, unknown)
     assert "no `source_ranges`" in fact.detail
+
+
+def test_chain_service_is_the_open_ports_when_the_product_port_is_closed():
+    sg = resource("aws_security_group", "admin",
+                  block("ingress", from_port=22, to_port=22, protocol="tcp", cidr_blocks=["0.0.0.0/0"]))
+    vm = resource("aws_instance", "pacs_server", vpc_security_group_ids=[ref("aws_security_group.admin")])
+    [chain] = facts(sg, vm, kind=Listener)
+    assert chain.service == "ssh" and chain.port == 22

@@ -67,12 +67,13 @@ def runs(resource: Resource, ctx: MapContext) -> tuple[str, str] | None:
     return _SERVICE[word], f"{word} (found in its {where})"
 
 
+def _covers(rule: Ingress, service: str | None) -> bool:
+    return bool(service) and (rule.protocol == "all" or any(
+        rule.port_from <= p <= rule.port_to for p in _SERVICE_PORTS.get(service, ())))
+
+
 def _pick(rules: list[Ingress], service: str | None) -> Ingress:
-    if service:
-        for rule in rules:
-            if rule.protocol == "all" or any(rule.port_from <= p <= rule.port_to for p in _SERVICE_PORTS.get(service, ())):
-                return rule
-    return rules[0]
+    return next((rule for rule in rules if _covers(rule, service)), rules[0])
 
 
 def attached_exposure(resource: Resource, ctx: MapContext, groups: list[tuple[Resource, Origin]],
@@ -89,7 +90,9 @@ def attached_exposure(resource: Resource, ctx: MapContext, groups: list[tuple[Re
         if not rules:
             continue
         rule = _pick(rules, found[0] if found else None)
-        service = found[0] if found else rule.service
+        # the product's service when the open rule reaches it; else what the open port carries
+        # (a PACS machine with only SSH open to the world is an SSH exposure)
+        service = found[0] if found and _covers(rule, found[0]) else rule.service
         what = f"runs {found[1]}" if found else "has `associate_public_ip_address = true`"
         return Listener(
             origin=origin, product=product, service=service, port=rule.port_from, port_to=rule.port_to,

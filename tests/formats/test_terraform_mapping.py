@@ -515,3 +515,18 @@ def test_chain_service_is_the_open_ports_when_the_product_port_is_closed():
     vm = resource("aws_instance", "pacs_server", vpc_security_group_ids=[ref("aws_security_group.admin")])
     [chain] = facts(sg, vm, kind=Listener)
     assert chain.service == "ssh" and chain.port == 22
+
+
+def test_ecs_service_with_public_ip_running_orthanc():
+    sg = resource("aws_security_group", "orthanc",
+                  block("ingress", from_port=8042, to_port=8042, protocol="tcp", cidr_blocks=["0.0.0.0/0"]))
+    task = resource("aws_ecs_task_definition", "pacs", family="imaging",
+                    container_definitions='[{"name": "pacs", "image": "orthancteam/orthanc:24.1.2"}]')
+    public = resource("aws_ecs_service", "pacs", block("network_configuration", assign_public_ip=True,
+                                                       security_groups=[ref("aws_security_group.orthanc")]),
+                      task_definition=ref("aws_ecs_task_definition.pacs", "arn"))
+    private = resource("aws_ecs_service", "private", block("network_configuration",
+                                                           security_groups=[ref("aws_security_group.orthanc")]),
+                       task_definition=ref("aws_ecs_task_definition.pacs", "arn"))
+    [chain] = facts(sg, task, public, private, kind=Listener)
+    assert "aws_ecs_service.pacs" in chain.detail and "orthanc" in chain.detail and chain.service == "dicom"

@@ -39,7 +39,7 @@ _SERVICE_PORTS["dicom"] |= {8042, 8080, 8443, 80, 443}
 # Where code says what a machine runs: AWS (tags, user data, AMI), Google (labels, metadata and
 # its startup script), Azure (custom data is base64 and unread; tags and image references are).
 _EVIDENCE_ATTRS = ("tags", "tags_all", "labels", "name", "name_prefix", "user_data", "ami", "image_id",
-                   "metadata", "metadata_startup_script", "source_image_id")
+                   "metadata", "metadata_startup_script", "source_image_id", "task_definition")
 _IMAGE_KEYS = ("image", "source_image", "offer", "sku", "publisher")
 
 
@@ -56,7 +56,8 @@ def runs(resource: Resource, ctx: MapContext) -> tuple[str, str] | None:
         if attr in ("ami", "image_id"):
             sources += ctx.data_sources(resource, resource.get(attr), "aws_ami")
         for source in {id(s): s for s in sources if s is not None}.values():
-            if source.mode == "data":  # data "aws_ami" "orthanc" { filter ... }
+            # data "aws_ami" "orthanc" { filter ... }; an ECS task definition's container images
+            if source.mode == "data" or source.type == "aws_ecs_task_definition":
                 inside = " ".join(values.all_text({k: a.value for k, a in b.attributes.items()})
                                   for b in source.body.walk())
                 evidence.append((f"`{attr}` ({source.address})", f"{source.name} {inside}"))

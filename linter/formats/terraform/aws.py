@@ -540,6 +540,21 @@ def launch_template(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         yield fact
 
 
+def ecs_service(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    """Fargate/awsvpc tasks get a public address only with `assign_public_ip = true` (default
+    false); what they run is read from the task definition's family and container definitions."""
+    groups: list[tuple[Resource, Origin]] = []
+    public_ip: bool | None = False
+    for network in resource.body.children("network_configuration"):
+        groups += _groups(resource, ctx, network, "security_groups")
+        public_ip = values.flag(network.get("assign_public_ip")) if values.present(network, "assign_public_ip") else False
+    if public_ip:
+        public_ip = None  # reported only for a PACS or NAS task
+    fact = attached_exposure(resource, ctx, groups, public_ip, PRODUCT)
+    if fact is not None:
+        yield fact
+
+
 def load_balancer(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     body = resource.body
     internal = values.flag(body.get("internal"))
@@ -582,6 +597,7 @@ MAPPERS = {
     "aws_instance": instance,
     "aws_launch_template": launch_template,
     "aws_lb": load_balancer,
+    "aws_ecs_service": ecs_service,
     "aws_alb": load_balancer,
 }
 

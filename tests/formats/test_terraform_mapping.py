@@ -530,3 +530,20 @@ def test_ecs_service_with_public_ip_running_orthanc():
                        task_definition=ref("aws_ecs_task_definition.pacs", "arn"))
     [chain] = facts(sg, task, public, private, kind=Listener)
     assert "aws_ecs_service.pacs" in chain.detail and "orthanc" in chain.detail and chain.service == "dicom"
+
+
+def test_facts_on_one_line_share_one_detail_naming_every_port():
+    nsg = resource("azurerm_network_security_rule", "r", direction="Inbound", access="Allow", protocol="Tcp",
+                   destination_port_ranges=["104", "445"], source_address_prefix="Internet")
+    first, second = facts(nsg)
+    assert first.detail == second.detail
+    assert "104 (dicom)" in first.detail and "445 (smb)" in first.detail
+
+
+def test_separate_nacl_deny_shadows_inline_allow():
+    acl = resource("aws_network_acl", "a",
+                   block("ingress", rule_no=200, action="allow", protocol="tcp", from_port=445, to_port=445,
+                         cidr_block="0.0.0.0/0"))
+    deny = resource("aws_network_acl_rule", "d", network_acl_id=ref("aws_network_acl.a"), rule_number=10,
+                    protocol="-1", rule_action="deny", cidr_block="0.0.0.0/0")
+    assert facts(acl, deny) == []

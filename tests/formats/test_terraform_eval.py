@@ -87,6 +87,12 @@ def resources(tmp_path: Path, files: dict[str, str], folder: str = ""):
     ('cidrsubnet("10.0.0.0/16", 8, 2)', "10.0.2.0/24"),
     ('cidrhost("10.0.0.0/24", 5)', "10.0.0.5"),
     ("max(1, 5, 3)", 5),
+    ('sensitive("s3cret")', "s3cret"),
+    ('index(["a", "b"], "b")', 1),
+    ('formatlist("%s:%d", ["a", "b"], 104)', ["a:104", "b:104"]),
+    ('trim("?!x!?", "!?")', "x"),
+    ('base64encode("orthanc")', "b3J0aGFuYw=="),
+    ('base64decode("b3J0aGFuYw==")', "orthanc"),
 ])
 def test_constructs_and_functions(expr, expected):
     assert value(expr) == expected
@@ -241,3 +247,16 @@ def test_json_syntax_dynamic_blocks(tmp_path):
             ' "iterator": "p", "content": {"from_port": "${p.value}", "cidr_blocks": ["0.0.0.0/0"]}}}}}}}')
     [evaluated], _ = resources(tmp_path, {"main.tf.json": text})
     assert [b.get("from_port") for b in evaluated.resources[0].body.children("ingress")] == [104, 445]
+
+
+def test_override_files_merge_into_the_blocks_they_name(tmp_path):
+    files = {
+        "main.tf": 'resource "aws_security_group" "sg" {\n  name = "a"\n  description = "kept"\n  ingress {\n    from_port = 22\n  }\n}\n',
+        "zz_override.tf": 'resource "aws_security_group" "sg" {\n  name = "b"\n  ingress {\n    from_port = 104\n  }\n}\n',
+    }
+    [evaluated], _ = resources(tmp_path, files)
+    [sg] = evaluated.resources
+    assert (sg.get("name"), sg.get("description")) == ("b", "kept")
+    assert [b.get("from_port") for b in sg.body.children("ingress")] == [104]
+    assert sg.body.origin_of("name").path == "zz_override.tf" and sg.body.origin_of("description").path == "main.tf"
+    assert sg.body.children("ingress")[0].origin_of("from_port").path == "zz_override.tf"

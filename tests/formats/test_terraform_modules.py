@@ -179,3 +179,45 @@ def test_unknown_module_output_is_unknown(tmp_path):
     (tmp_path / "main.tf").write_text('module "m" {\n  source = "./m"\n}\nresource "r" "r" {\n  v = module.m.o\n}\n')
     [evaluated] = evaluate_root(Tree(ReadContext(tmp_path.resolve())), "")
     assert not is_known(evaluated.by_address("r.r").get("v"))
+
+
+def test_wrapper_modules_calling_the_root_module(tmp_path):
+    """The layout of the popular security-group module: the root module holds the rules table,
+    and per-service wrappers in modules/<service> call it with `source = "../../"`."""
+    (tmp_path / "modules" / "nfs").mkdir(parents=True)
+    (tmp_path / "main.tf").write_text('''
+variable "create" { default = true }
+variable "ingress_rules" { default = [] }
+variable "ingress_cidr_blocks" { default = [] }
+variable "rules" {
+  default = {
+    nfs-tcp = [2049, 2049, "tcp", "NFS/TCP"]
+    _       = ["", "", ""]
+  }
+}
+resource "aws_security_group_rule" "ingress_rules" {
+  count       = var.create ? length(var.ingress_rules) : 0
+  type        = "ingress"
+  cidr_blocks = var.ingress_cidr_blocks
+  description = var.rules[var.ingress_rules[count.index]][3]
+  from_port   = var.rules[var.ingress_rules[count.index]][0]
+  to_port     = var.rules[var.ingress_rules[count.index]][1]
+  protocol    = var.rules[var.ingress_rules[count.index]][2]
+}
+''')
+    (tmp_path / "modules" / "nfs" / "main.tf").write_text('''
+variable "ingress_cidr_blocks" { default = ["0.0.0.0/0"] }
+module "sg" {
+  source              = "../../"
+  ingress_rules       = ["nfs-tcp"]
+  ingress_cidr_blocks = var.ingress_cidr_blocks
+}
+''')
+    tree = Tree(ReadContext(tmp_path.resolve()))
+    assert tree.top_roots("") == ["modules/nfs"]
+    [evaluated] = evaluate_root(tree, "modules/nfs")
+    [rule] = evaluated.resources
+    assert rule.address == "module.sg.aws_security_group_rule.ingress_rules[0]"
+    assert (rule.get("from_port"), rule.get("protocol"), rule.get("cidr_blocks"), rule.get("description")) == (
+        2049, "tcp", ["0.0.0.0/0"], "NFS/TCP")
+    assert rule.origin.path == "main.tf"

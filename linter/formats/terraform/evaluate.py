@@ -185,21 +185,20 @@ class ModuleEval:
         self.outputs: dict[str, tuple[str, s.AttributeSyntax]] = {}
         self.resources: dict[tuple[str, str, str], tuple[str, s.BlockSyntax]] = {}  # (mode, type, name)
         self.module_calls: dict[str, tuple[str, s.BlockSyntax]] = {}
-        for doc in docs:
-            for block in doc.body.blocks:
-                kind = block.type
-                if kind == "variable" and block.labels:
-                    self.variables[block.labels[0]] = (doc.relpath, block)
-                elif kind == "locals":
-                    for attr in block.body.attributes.values():
-                        self.locals[attr.name] = (doc.relpath, attr)
-                elif kind == "output" and block.labels and "value" in block.body.attributes:
-                    self.outputs[block.labels[0]] = (doc.relpath, block.body.attributes["value"])
-                elif kind in ("resource", "data") and len(block.labels) >= 2:
-                    mode = "managed" if kind == "resource" else "data"
-                    self.resources[(mode, block.labels[0], block.labels[1])] = (doc.relpath, block)
-                elif kind == "module" and block.labels:
-                    self.module_calls[block.labels[0]] = (doc.relpath, block)
+        for doc, block in _with_overrides(docs):
+            kind = block.type
+            if kind == "variable" and block.labels:
+                self.variables[block.labels[0]] = (doc.relpath, block)
+            elif kind == "locals":
+                for attr in block.body.attributes.values():
+                    self.locals[attr.name] = (doc.relpath, attr)
+            elif kind == "output" and block.labels and "value" in block.body.attributes:
+                self.outputs[block.labels[0]] = (doc.relpath, block.body.attributes["value"])
+            elif kind in ("resource", "data") and len(block.labels) >= 2:
+                mode = "managed" if kind == "resource" else "data"
+                self.resources[(mode, block.labels[0], block.labels[1])] = (doc.relpath, block)
+            elif kind == "module" and block.labels:
+                self.module_calls[block.labels[0]] = (doc.relpath, block)
         self._var_cache: dict[str, Any] = {}
         self._local_cache: dict[str, Any] = {}
         self._output_cache: dict[str, Any] = {}
@@ -672,12 +671,13 @@ class ModuleEval:
         return out
 
     def block_value(self, block: s.BlockSyntax, relpath: str, env: dict, depth: int = 0) -> Block:
+        relpath = block.path or relpath
         result = Block(block.type, block.labels, Origin(relpath, block.line, block.column))
         for attr in block.body.attributes.values():
             if depth == 0 and attr.name in META_ATTRIBUTES:
                 continue
             value = finalize(self.safe(attr.expr, env))
-            result.attributes[attr.name] = Attribute(attr.name, value, Origin(relpath, attr.line, attr.column))
+            result.attributes[attr.name] = Attribute(attr.name, value, Origin(attr.path or relpath, attr.line, attr.column))
         if depth > 32:
             return result
         for child in block.body.blocks:
@@ -708,7 +708,7 @@ class ModuleEval:
         out = []
         for key, value in pairs:
             scope = {**env, iterator: {"key": key, "value": value}}
-            shaped = s.BlockSyntax(block.labels[0], (), content.body, content.line, content.column)
+            shaped = s.BlockSyntax(block.labels[0], (), content.body, content.line, content.column, content.path or block.path)
             out.append(self.block_value(shaped, relpath, scope, depth + 1))
         return out
 
@@ -751,6 +751,40 @@ def _convert_to_type(value: Any, type_attr: s.AttributeSyntax | None) -> Any:
         converted = to_set(value)
         return converted
     return value
+
+
+def _is_override(relpath: str) -> bool:
+    name = relpath.rsplit("/", 1)[-1]
+    return name in ("override.tf", "override.tf.json") or name.endswith(("_override.tf", "_override.tf.json"))
+
+
+def _merge_block(base: s.BlockSyntax, override: s.BlockSyntax, path: str) -> s.BlockSyntax:
+    """Terraform's override files: attributes replace the original's, and nested blocks of a
+    type the override writes replace all of that type (developer.hashicorp.com/terraform/
+    language/files/override)."""
+    replaced = {b.type for b in override.body.blocks}
+    blocks = [b for b in base.body.blocks if b.type not in replaced] + [
+        s.BlockSyntax(b.type, b.labels, b.body, b.line, b.column, path) for b in override.body.blocks]
+    attributes = {**base.body.attributes, **{
+        name: s.AttributeSyntax(a.name, a.expr, a.line, a.column, path) for name, a in override.body.attributes.items()}}
+    return s.BlockSyntax(base.type, base.labels, s.Body(attributes, blocks), base.line, base.column, base.path)
+
+
+def _with_overrides(docs: list[s.Document]):
+    """(document, block) pairs of a module, with `override.tf` / `*_override.tf` blocks merged
+    into the blocks they name; each merged attribute and block keeps the file that wrote it."""
+    regular = [d for d in docs if not _is_override(d.relpath)]
+    overrides = sorted((d for d in docs if _is_override(d.relpath)), key=lambda d: d.relpath)
+    pairs: list[tuple[s.Document, s.BlockSyntax]] = [(doc, block) for doc in regular for block in doc.body.blocks]
+    for doc in overrides:
+        for block in doc.body.blocks:
+            for i, (origin_doc, original) in enumerate(pairs):
+                if original.type == block.type and original.labels == block.labels and block.type != "locals":
+                    pairs[i] = (origin_doc, _merge_block(original, block, doc.relpath))
+                    break
+            else:
+                pairs.append((doc, block))
+    return pairs
 
 
 class ModuleLoader:

@@ -540,6 +540,43 @@ def _sum(values):
     return sum(numbers)
 
 
+def _index(values, item):
+    values = as_list(values)
+    if item in values:
+        return values.index(item)
+    if any(isinstance(v, Unknown) for v in values):
+        return Unknown("index over unknown elements")
+    raise EvalError("item not in list")
+
+
+def _formatlist(spec, *args):
+    lengths = {len(a) for a in args if isinstance(a, list)}
+    if len(lengths) > 1:
+        raise EvalError("formatlist lists of different lengths")
+    count = lengths.pop() if lengths else 1
+    if count > MAX_ITEMS:
+        return Unknown("collection too large")
+    return [_format(spec, *[a[i] if isinstance(a, list) else a for a in args]) for i in range(count)]
+
+
+def _trim(text, cutset):
+    return to_string(text).strip(to_string(cutset))
+
+
+def _base64encode(text):
+    import base64
+    return bounded_str(base64.b64encode(to_string(text).encode("utf-8")).decode("ascii"))
+
+
+def _base64decode(text):
+    import base64
+    import binascii
+    try:
+        return base64.b64decode(to_string(text), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise EvalError("invalid base64") from None
+
+
 # Functions whose arguments may hold unknowns inside collections without making the result
 # unknown are listed here; every other function returns unknown when any argument is unknown.
 FUNCTIONS: dict[str, Callable[..., Any]] = {
@@ -559,12 +596,15 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "trimsuffix": lambda t, p: to_string(t)[:-len(to_string(p))] if to_string(p) and to_string(t).endswith(to_string(p)) else to_string(t),
     "startswith": lambda t, p: to_string(t).startswith(to_string(p)),
     "endswith": lambda t, p: to_string(t).endswith(to_string(p)),
+    "sensitive": lambda v: v, "nonsensitive": lambda v: v,  # sensitivity only hides values in Terraform's output
+    "index": _index, "formatlist": _formatlist, "trim": _trim,
+    "base64encode": _base64encode, "base64decode": _base64decode,
     "abs": lambda n: abs(to_number(n)), "ceil": lambda n: math.ceil(to_number(n)), "floor": lambda n: math.floor(to_number(n)),
 }
 
 # These decide with unknown elements inside a list argument (but not when the argument itself
 # is unknown).
-PARTIAL = frozenset({"concat", "lookup", "merge", "tolist", "tomap", "element", "length", "keys", "values",
+PARTIAL = frozenset({"sensitive", "nonsensitive", "index", "concat", "lookup", "merge", "tolist", "tomap", "element", "length", "keys", "values",
                      "contains", "coalescelist", "compact", "slice", "one", "reverse", "alltrue", "anytrue",
                      "coalesce", "zipmap", "flatten", "distinct", "join", "format", "toset", "sort", "sum",
                      "min", "max", "setunion", "setintersection", "setsubtract"})

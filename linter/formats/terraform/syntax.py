@@ -138,6 +138,7 @@ class AttributeSyntax:
     expr: Expr
     line: int
     column: int
+    path: str | None = None  # set when merged from another file (override.tf): where it is written
 
 
 @dataclass(slots=True)
@@ -147,6 +148,7 @@ class BlockSyntax:
     body: "Body"
     line: int
     column: int
+    path: str | None = None  # as for AttributeSyntax
 
 
 @dataclass(slots=True)

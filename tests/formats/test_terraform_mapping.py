@@ -547,3 +547,49 @@ def test_separate_nacl_deny_shadows_inline_allow():
     deny = resource("aws_network_acl_rule", "d", network_acl_id=ref("aws_network_acl.a"), rule_number=10,
                     protocol="-1", rule_action="deny", cidr_block="0.0.0.0/0")
     assert facts(acl, deny) == []
+
+
+# ---------------------------------------------------------------- robustness
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from linter.formats.terraform.mapping import mapped_types  # noqa: E402
+
+_NAMES = ["from_port", "to_port", "protocol", "cidr_blocks", "ipv6_cidr_blocks", "type", "ip_protocol",
+          "cidr_ipv4", "source_ranges", "ports", "direction", "access", "source_address_prefix",
+          "destination_port_range", "destination_port_ranges", "publicly_accessible", "password", "username",
+          "policy", "acl", "member", "members", "policy_data", "records", "rrdatas", "record", "client_list",
+          "authentication", "squash", "protocols", "ssl_policy", "min_tls_version", "container_access_type",
+          "vpc_security_group_ids", "security_group_id", "network_acl_id", "rule_action", "rule_no", "action",
+          "cidr_block", "egress", "disabled", "engine", "user_data", "tags", "start_ip_address", "end_ip_address"]
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 70000), st.text(max_size=12),
+                     st.sampled_from(["0.0.0.0/0", "::/0", "*", "Internet", "tcp", "-1", "Inbound", "Allow",
+                                      "public-read", "allUsers", "GuestAccess", "FTP", "x.duckdns.org"]),
+                     st.builds(Unknown, st.text(max_size=5)), st.builds(Ref, st.just(""), st.sampled_from(
+                         ["aws_security_group.g", "aws_s3_bucket.b", "nothing.here"]), st.just("id")))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                         st.dictionaries(st.sampled_from(_NAMES), inner, max_size=3)),
+                       max_leaves=6)
+
+
+@st.composite
+def _random_block(draw, depth=0):
+    attrs = draw(st.dictionaries(st.sampled_from(_NAMES), _VALUES, max_size=6))
+    children = [] if depth > 1 else draw(st.lists(st.tuples(
+        st.sampled_from(["ingress", "allow", "security_rule", "statement", "grant", "listener", "default_action",
+                         "settings", "ip_configuration", "authorized_networks", "network_interface", "binding"]),
+        _random_block(depth + 1)), max_size=2))
+    body = block("resource", **attrs)
+    for name, child in children:
+        child.type = name
+        body.blocks.append(child)
+    return body
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(sorted(mapped_types())), _random_block()), min_size=1, max_size=4))
+def test_mappers_never_fail_on_odd_values(items):
+    resources = [Resource(type_, f"r{i}", f"{type_}.r{i}", body) for i, (type_, body) in enumerate(items)]
+    resources.append(Resource("aws_security_group", "g", "aws_security_group.g", block("resource")))
+    for fact in facts_for(Evaluated(resources)):
+        assert fact.detail and fact.origin.path == "main.tf"

@@ -420,7 +420,7 @@ _WRITE_ACTIONS = ("s3:putobject", "s3:deleteobject", "s3:*", "*", "s3:put*", "s3
 
 
 def _anyone(principal: Any) -> bool:
-    if principal == "*":
+    if principal == "*" or (isinstance(principal, list) and "*" in principal):
         return True
     if isinstance(principal, dict):
         return any(p == "*" or (isinstance(p, list) and "*" in p) for p in principal.values())

@@ -26,7 +26,7 @@ def is_public_source(source: str) -> bool:
     """True for a source that means 'anyone on the internet': 0.0.0.0/0, ::/0, *, Internet, any,
     or a network broad enough to include public addresses (a /0 to /7 prefix)."""
     text = source.strip().strip("'\"").lower()
-    if text in _ANYWHERE_WORDS:
+    if text in _ANYWHERE_WORDS or text == "/0":  # "/0": a prefix of length 0 is every address
         return True
     try:
         network = ipaddress.ip_network(text, strict=False)

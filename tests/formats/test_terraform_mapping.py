@@ -593,3 +593,9 @@ def test_mappers_never_fail_on_odd_values(items):
     resources.append(Resource("aws_security_group", "g", "aws_security_group.g", block("resource")))
     for fact in facts_for(Evaluated(resources)):
         assert fact.detail and fact.origin.path == "main.tf"
+
+
+def test_azure_comma_separated_port_list():
+    rule = resource("azurerm_network_security_rule", "r", direction="Inbound", access="Allow", protocol="TCP",
+                    destination_port_range="14, 23-24,46", source_address_prefix="/0")
+    assert [(f.port_from, f.port_to) for f in facts(rule)] == [(14, 14), (23, 24), (46, 46)]

@@ -55,7 +55,10 @@ def _nsg_rule(where: str, rule: _SecurityRule) -> Iterator[Fact]:
         return
     ports = [values.text(rule.get("destination_port_range"))] if values.present(rule, "destination_port_range") else []
     ports += values.strings(rule.get("destination_port_ranges"))
-    ranges = [r for r in (parse_port_range(p) for p in ports if p) if r]
+    # "22-64, 94": Azure wants a list in `destination_port_ranges`, but comma lists are written
+    # (and accepted by the scanners' samples); each item is a port or a range
+    items = [item for p in ports if p for item in p.split(",")]
+    ranges = [r for r in (parse_port_range(p) for p in items if p.strip()) if r]
     for attr in ("source_address_prefix", "source_address_prefixes"):
         sources = tuple(values.strings(rule.get(attr)))
         if not sources:

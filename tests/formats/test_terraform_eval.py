@@ -260,3 +260,31 @@ def test_override_files_merge_into_the_blocks_they_name(tmp_path):
     assert [b.get("from_port") for b in sg.body.children("ingress")] == [104]
     assert sg.body.origin_of("name").path == "zz_override.tf" and sg.body.origin_of("description").path == "main.tf"
     assert sg.body.children("ingress")[0].origin_of("from_port").path == "zz_override.tf"
+
+
+def test_file_and_templatefile_read_the_tree_only(tmp_path):
+    files = {
+        "root/main.tf": 'module "vm" {\n  source = "../modules/vm"\n  service = "orthanc"\n}\n',
+        "modules/vm/main.tf": '''variable "service" {}
+resource "aws_instance" "vm" {
+  user_data = templatefile("${path.module}/init.sh.tpl", { service = var.service, ports = [4242, 8042] })
+  tags = {
+    raw     = file("${path.module}/motd.txt")
+    exists  = fileexists("${path.module}/nope.txt")
+    outside = file("../../etc/passwd")
+    module  = path.module
+  }
+}
+''',
+        "modules/vm/init.sh.tpl": "#!/bin/sh\napt-get install -y ${service}\n%{ for p in ports ~}\nufw allow ${p}\n%{ endfor ~}\necho ${var.nope}\n",
+        "modules/vm/motd.txt": "PACS node\n",
+    }
+    [evaluated], _ = resources(tmp_path, files, folder="root")
+    [vm] = evaluated.resources
+    assert not is_known(vm.get("user_data"))  # `var.nope` is not among the template's variables
+    tags = vm.get("tags")
+    assert tags["raw"] == "PACS node\n" and tags["exists"] is False and tags["module"] == "../modules/vm"
+    assert not is_known(tags["outside"])
+    (tmp_path / "modules/vm/init.sh.tpl").write_text(files["modules/vm/init.sh.tpl"].replace("echo ${var.nope}\n", ""))
+    [evaluated], _ = resources(tmp_path, {}, folder="root")
+    assert evaluated.resources[0].get("user_data") == "#!/bin/sh\napt-get install -y orthanc\nufw allow 4242\nufw allow 8042\n"

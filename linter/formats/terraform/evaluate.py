@@ -1,7 +1,8 @@
 """A small, safe evaluator of Terraform modules over the `syntax` model (never Terraform, never
 `eval`): variables (inputs, tfvars, defaults), locals, templates, operators, conditionals, `for`
-expressions, splats, built-in functions (`functions.py`), `count` / `for_each`, `dynamic`
-blocks and local child modules.
+expressions, splats, built-in functions (`functions.py`; `file` / `templatefile` on files of
+the scanned tree), `count` / `for_each`, `dynamic` blocks, override files and local child
+modules.
 
 What the files do not decide is `Unknown`: a variable without default or value, a data source,
 a function not evaluated, a cyclic local. A reference to another resource's attribute is a
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -113,10 +115,11 @@ class _Path(_Namespace):
     module: "ModuleEval"
 
     def attr(self, name: str) -> Any:
+        # as Terraform gives them: relative to the root module's folder (the working directory)
         if name == "module":
-            return self.module.folder or "."
-        if name == "root":
-            return self.module.root_folder or "."
+            return posixpath.relpath(self.module.folder or ".", self.module.root_folder or ".")
+        if name in ("root", "cwd"):
+            return "."
         return Unknown(f"path.{name}")
 
 
@@ -542,6 +545,8 @@ class ModuleEval:
                 return False
             return Unknown("can() of an unknown value") if isinstance(value, Unknown) else True
         args = [finalize(self.ev(arg, env)) for arg in expr.args]
+        if name in ("file", "templatefile", "fileexists"):
+            return self.file_function(name, args)
         if expr.expand_final and args:
             last = args.pop()
             if isinstance(last, Unknown):
@@ -550,6 +555,28 @@ class ModuleEval:
                 raise EvalError("expanded argument is not a list")
             args.extend(last)
         return call(name, args)
+
+    def file_function(self, name: str, args: list) -> Any:
+        """`file`, `templatefile` and `fileexists` on files of the scanned tree, read through the
+        loader (never outside the tree); a template is rendered by this evaluator with only the
+        variables it is given, as Terraform does."""
+        if not args or not isinstance(args[0], str) or self.loader is None:
+            return Unknown(f"{name}() of an unknown path")
+        relpath = posixpath.normpath(posixpath.join(self.root_folder or ".", args[0]))
+        text = self.loader.read_text(relpath)
+        if name == "fileexists":
+            return text is not None
+        if text is None:
+            return Unknown(f"{name}(): {args[0]} is not in the scanned tree")
+        if name == "file":
+            return bounded_str(text)
+        variables = args[1] if len(args) > 1 else {}
+        if not isinstance(variables, dict):
+            return Unknown("templatefile() variables unknown")
+        template = self.loader.parse_template(text, relpath)
+        scratch = ModuleEval([], self.folder, self.address, {}, None, self.budget, self.depth, self.root_folder)
+        return scratch.template(template.parts, dict(variables), single=False) if isinstance(template, s.Template) \
+            else scratch.safe(template, dict(variables))
 
     def conditional(self, expr: s.Conditional, env: dict) -> Any:
         cond = self.ev(expr.condition, env)
@@ -792,6 +819,13 @@ class ModuleLoader:
 
     def load_module(self, caller_folder: str, source: str, relpath: str, block: s.BlockSyntax
                     ) -> tuple[str, list[s.Document]] | None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def read_text(self, relpath: str) -> str | None:  # pragma: no cover - interface
+        """A file of the scanned tree (for `file()` / `templatefile()`), or None."""
+        raise NotImplementedError
+
+    def parse_template(self, text: str, relpath: str) -> s.Expr:  # pragma: no cover - interface
         raise NotImplementedError
 
 

@@ -160,6 +160,22 @@ class Tree(ModuleLoader):
         load = lambda ns: [d for d in (self.document(posixpath.join(folder, n) if folder else n) for n in ns) if d is not None]
         return load(auto), load(others)
 
+    def read_text(self, relpath: str) -> str | None:
+        if relpath.startswith("../") or relpath == "..":
+            return None
+        source = self.ctx.load(self._abs(relpath))
+        if source is None or len(source.text) > 1_000_000:
+            return None
+        return source.text
+
+    def parse_template(self, text: str, relpath: str) -> s.Expr:
+        from linter.formats.terraform.templates import split_template
+        if backend_name() == "hcl2":
+            from linter.formats.terraform.hcl2_backend import parse_expression
+        else:
+            from linter.formats.terraform.ts_backend import parse_expression  # type: ignore[no-redef]
+        return split_template(text, parse_expression, 1, 1, quoted=False)
+
     # -- modules -------------------------------------------------------------------------------
     def resolve_source(self, caller_folder: str, source: str) -> str | None:
         joined = posixpath.normpath(posixpath.join(caller_folder or ".", source))

@@ -599,3 +599,12 @@ def test_azure_comma_separated_port_list():
     rule = resource("azurerm_network_security_rule", "r", direction="Inbound", access="Allow", protocol="TCP",
                     destination_port_range="14, 23-24,46", source_address_prefix="/0")
     assert [(f.port_from, f.port_to) for f in facts(rule)] == [(14, 14), (23, 24), (46, 46)]
+
+
+def test_explicit_public_network_access_on_database_servers():
+    pg = resource("azurerm_postgresql_flexible_server", "pg", public_network_access_enabled=True)
+    default = resource("azurerm_mssql_server", "sql")
+    redshift = resource("aws_redshift_cluster", "dw", publicly_accessible=True)
+    found = facts(pg, default, redshift, kind=Listener)
+    assert [(f.service, f.port, f.exposure) for f in found] == [("postgres", 5432, "restricted"),
+                                                                ("postgres", 5439, "restricted")]

@@ -231,6 +231,17 @@ def db_instance(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         yield cred
 
 
+def redshift_cluster(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    body = resource.body
+    if values.present(body, "publicly_accessible") and values.flag(body.get("publicly_accessible")) is True:
+        yield Listener(origin=body.origin_of("publicly_accessible"), product=PRODUCT, service="postgres",
+                       port=values.integer(body.get("port")) or 5439, exposure="restricted", via="public-endpoint",
+                       auth="required",
+                       detail=(f"`{resource.address}` has `publicly_accessible = true`: the data warehouse gets a "
+                               "public address; its security groups decide who reaches it"))
+    yield from other_cluster_login(resource, ctx)
+
+
 def other_cluster_login(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     cred = admin_login(resource, user_attr="master_username", secret_attr="master_password",
                        service="other", product=PRODUCT)
@@ -582,7 +593,7 @@ MAPPERS = {
     "aws_rds_cluster": db_instance,
     "aws_rds_cluster_instance": db_instance,
     "aws_docdb_cluster": other_cluster_login,
-    "aws_redshift_cluster": other_cluster_login,
+    "aws_redshift_cluster": redshift_cluster,
     "aws_lb_listener": lb_listener,
     "aws_alb_listener": lb_listener,
     "aws_transfer_server": transfer_server,

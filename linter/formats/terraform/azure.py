@@ -231,8 +231,24 @@ def _db_tls(resource: Resource, service: str) -> Iterator[Fact]:
                             detail=f"`{resource.address}` sets `{name} = \"{raw}\"`: clients may still use {version}")
 
 
+_DB_PORTS = {"postgres": 5432, "mysql": 3306, "mssql": 1433}
+
+
+def _db_public(resource: Resource, service: str) -> Iterator[Fact]:
+    """`public_network_access_enabled = true` written out: the server answers on a public
+    endpoint, and its firewall rules decide who gets through. Left to the default it is not
+    reported (the default differs between server kinds and VNet-integrated servers have none)."""
+    body = resource.body
+    if values.present(body, "public_network_access_enabled") and values.flag(body.get("public_network_access_enabled")) is True:
+        yield Listener(origin=body.origin_of("public_network_access_enabled"), product=PRODUCT, service=service,
+                       port=_DB_PORTS.get(service), exposure="restricted", via="public-endpoint", auth="required",
+                       detail=(f"`{resource.address}` sets `public_network_access_enabled = true`: the database "
+                               "server has a public endpoint and only its firewall rules decide who reaches it"))
+
+
 def db_login(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     service = _LOGIN_TYPES[resource.type]
+    yield from _db_public(resource, service)
     cred = admin_login(resource, user_attr="administrator_login", secret_attr="administrator_login_password",
                        service=service, product=PRODUCT)
     if cred is not None:

@@ -608,3 +608,19 @@ def test_explicit_public_network_access_on_database_servers():
     found = facts(pg, default, redshift, kind=Listener)
     assert [(f.service, f.port, f.exposure) for f in found] == [("postgres", 5432, "restricted"),
                                                                 ("postgres", 5439, "restricted")]
+
+
+def test_azure_deny_with_lower_priority_shadows_allow():
+    nsg = resource("azurerm_network_security_group", "n",
+                   block("security_rule", name="deny-smb", priority=100, direction="Inbound", access="Deny",
+                         protocol="*", destination_port_range="139-445", source_address_prefix="*"),
+                   block("security_rule", name="smb", priority=200, direction="Inbound", access="Allow",
+                         protocol="Tcp", destination_port_ranges=["445", "104"], source_address_prefix="Internet"))
+    late_deny = resource("azurerm_network_security_rule", "late", priority=4000, direction="Inbound", access="Deny",
+                         protocol="*", destination_port_range="*", source_address_prefix="*",
+                         network_security_group_name=ref("azurerm_network_security_group.n", "name"))
+    early_deny = resource("azurerm_network_security_rule", "early", priority=50, direction="Inbound", access="Deny",
+                          protocol="Tcp", destination_port_range="104", source_address_prefix="Internet",
+                          network_security_group_name=ref("azurerm_network_security_group.n", "name"))
+    assert [f.port_from for f in facts(nsg, late_deny)] == [104]  # 445 is denied first
+    assert facts(nsg, late_deny, early_deny) == []

@@ -25,6 +25,7 @@ from linter.formats.terraform._workload import attached_exposure
 from linter.formats.terraform.model import Block, Resource
 from linter.knowledge import tls_version
 from linter.model import Origin
+from linter.predicates import is_public_source
 
 PRODUCT = "azure"
 
@@ -45,20 +46,44 @@ class _SecurityRule:
         return self.block.origin_of(name) if self.block is not None else self.origin
 
 
-def _nsg_rule(where: str, rule: _SecurityRule) -> Iterator[Fact]:
-    if (values.text(rule.get("direction")) or "").lower() != "inbound":
-        return
-    if (values.text(rule.get("access")) or "").lower() != "allow":
-        return
-    proto = protocol(values.text(rule.get("protocol")))
-    if proto is None:
-        return
+def _inbound(rule: _SecurityRule, access: str) -> bool:
+    return ((values.text(rule.get("direction")) or "").lower() == "inbound"
+            and (values.text(rule.get("access")) or "").lower() == access)
+
+
+def _port_ranges(rule: _SecurityRule) -> list[tuple[int, int]]:
     ports = [values.text(rule.get("destination_port_range"))] if values.present(rule, "destination_port_range") else []
     ports += values.strings(rule.get("destination_port_ranges"))
     # "22-64, 94": Azure wants a list in `destination_port_ranges`, but comma lists are written
     # (and accepted by the scanners' samples); each item is a port or a range
     items = [item for p in ports if p for item in p.split(",")]
-    ranges = [r for r in (parse_port_range(p) for p in items if p.strip()) if r]
+    return [r for r in (parse_port_range(p) for p in items if p.strip()) if r]
+
+
+def _shadowed(rule: _SecurityRule, proto: str, ports: tuple[int, int], denies: list[_SecurityRule]) -> bool:
+    """A Deny from anywhere with a lower priority number (evaluated first) covering these ports."""
+    priority = values.integer(rule.get("priority"))
+    if priority is None:
+        return False
+    for deny in denies:
+        deny_priority = values.integer(deny.get("priority"))
+        deny_proto = protocol(values.text(deny.get("protocol")))
+        if deny_priority is None or deny_priority >= priority or deny_proto not in ("all", proto):
+            continue
+        sources = values.strings(deny.get("source_address_prefix")) + values.strings(deny.get("source_address_prefixes"))
+        if any(is_public_source(s) for s in sources) and any(
+                first <= ports[0] and ports[1] <= last for first, last in _port_ranges(deny)):
+            return True
+    return False
+
+
+def _nsg_rule(where: str, rule: _SecurityRule, denies: list[_SecurityRule] = ()) -> Iterator[Fact]:
+    if not _inbound(rule, "allow"):
+        return
+    proto = protocol(values.text(rule.get("protocol")))
+    if proto is None:
+        return
+    ranges = [r for r in _port_ranges(rule) if not _shadowed(rule, proto, r, list(denies))]
     for attr in ("source_address_prefix", "source_address_prefixes"):
         sources = tuple(values.strings(rule.get(attr)))
         if not sources:
@@ -67,22 +92,35 @@ def _nsg_rule(where: str, rule: _SecurityRule) -> Iterator[Fact]:
             yield ingress(Rule(where, proto, first, last, sources, rule.origin_of(attr), PRODUCT, ports_apply=True))
 
 
-def security_group(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
-    body = resource.body
+def _inline_rules(nsg: Resource) -> list[_SecurityRule]:
+    body = nsg.body
     rules = [_SecurityRule(b) for b in body.children("security_rule")]
     attr = body.attributes.get("security_rule")
     if attr is not None and isinstance(attr.value, list):
         rules += [_SecurityRule(None, item, attr.origin) for item in attr.value if isinstance(item, dict)]
-    for rule in rules:
+    return rules
+
+
+def _denies(nsg: Resource, ctx: MapContext) -> list[_SecurityRule]:
+    """Every inbound Deny of a network security group: inline and separate rule resources."""
+    rules = _inline_rules(nsg) + [_SecurityRule(r.body) for r in ctx.referencing(
+        nsg, "network_security_group_name", "azurerm_network_security_rule")]
+    return [r for r in rules if _inbound(r, "deny")]
+
+
+def security_group(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    denies = _denies(resource, ctx)
+    for rule in _inline_rules(resource):
         name = values.text(rule.get("name"))
-        for fact in _nsg_rule(f"`{resource.address}` rule `{name}`" if name else f"`{resource.address}`", rule):
+        for fact in _nsg_rule(f"`{resource.address}` rule `{name}`" if name else f"`{resource.address}`", rule, denies):
             ctx.add_group_ingress(resource, fact)
             yield fact
 
 
 def security_rule(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     groups = ctx.referenced(resource, resource.get("network_security_group_name"), "azurerm_network_security_group")
-    for fact in _nsg_rule(f"`{resource.address}`", _SecurityRule(resource.body)):
+    denies = [d for group in groups for d in _denies(group, ctx)]
+    for fact in _nsg_rule(f"`{resource.address}`", _SecurityRule(resource.body), denies):
         for group in groups:
             ctx.add_group_ingress(group, fact)
         yield fact

@@ -52,8 +52,7 @@ def evaluate_root(tree: Tree, folder: str) -> list[Evaluated]:
     out = []
     for inputs in variants:
         module = ModuleEval(docs, folder, "", inputs, tree, Budget())
-        with gc_paused():
-            out.append(Evaluated(resources=module.resources_out()))
+        out.append(Evaluated(resources=module.resources_out()))
     return out
 
 
@@ -77,6 +76,11 @@ def _root_facts(tree: Tree, root: str, ctx) -> list[Fact]:
 
 
 def read_group(sources: list[SourceFile], ctx) -> list[Fact]:
+    with gc_paused():
+        return _read_folder(sources, ctx)
+
+
+def _read_folder(sources: list[SourceFile], ctx) -> list[Fact]:
     folder = posixpath.dirname(sources[0].relpath)
     tree = Tree(ctx)
     # Parse the files handed over first, so each one's syntax problems are reported even when

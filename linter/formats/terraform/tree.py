@@ -48,16 +48,15 @@ def parse_text(text: str, relpath: str, backend: str | None = None) -> s.Documen
 
 @contextmanager
 def gc_paused():
-    """Pause the cyclic garbage collector while building many small acyclic objects (syntax
-    trees, evaluated blocks): with thousands of documents alive, its repeated passes over them
-    cost a third of the parse time. Collection resumes, unchanged, afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    """Collect garbage less often while building many small acyclic objects (syntax trees,
+    evaluated blocks): with thousands of documents alive, the cyclic collector's repeated
+    passes over them cost a third of the parse time. The thresholds are restored afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], 100_000), *before[1:])
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        gc.set_threshold(*before)
 
 
 def is_tf(name: str) -> bool:

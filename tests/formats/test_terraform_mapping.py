@@ -624,3 +624,13 @@ def test_azure_deny_with_lower_priority_shadows_allow():
                           network_security_group_name=ref("azurerm_network_security_group.n", "name"))
     assert [f.port_from for f in facts(nsg, late_deny)] == [104]  # 445 is denied first
     assert facts(nsg, late_deny, early_deny) == []
+
+
+def test_google_deny_with_higher_precedence_shadows_allow():
+    allow = resource("google_compute_firewall", "allow", block("allow", protocol="tcp", ports=["445", "104"]),
+                     network="pacs-vpc", source_ranges=["0.0.0.0/0"], priority=1000)
+    deny = resource("google_compute_firewall", "deny", block("deny", protocol="tcp", ports=["139-445"]),
+                    network="pacs-vpc", source_ranges=["0.0.0.0/0"], priority=900)
+    other_net = resource("google_compute_firewall", "deny2", block("deny", protocol="all"),
+                         network="other-vpc", source_ranges=["0.0.0.0/0"], priority=10)
+    assert [f.port_from for f in facts(allow, deny, other_net)] == [104]

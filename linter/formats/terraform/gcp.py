@@ -20,6 +20,7 @@ from linter.formats.terraform._ingress import Rule, ingress, parse_port_range, p
 from linter.formats.terraform._workload import attached_exposure
 from linter.formats.terraform.model import Resource
 from linter.knowledge import port_service
+from linter.predicates import is_public_source
 
 PRODUCT = "gcp"
 ANYWHERE_BY_DEFAULT = "0.0.0.0/0"
@@ -31,15 +32,59 @@ def _given(body, name: str) -> bool:
     return values.present(body, name) and body.get(name) != []
 
 
-def firewall(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
-    body = resource.body
+def _active_ingress(body) -> bool:
     direction = values.text(body.get("direction"))
     if values.present(body, "direction") and direction is None:
-        return  # unknown direction
+        return False  # unknown direction
     if (direction or "INGRESS").upper() != "INGRESS":
+        return False
+    return not (values.present(body, "disabled") and values.flag(body.get("disabled")) is not False)
+
+
+def _block_ranges(block) -> tuple[str | None, list[tuple[int, int]]]:
+    """(protocol, port ranges) of an `allow` or `deny` block; no `ports` means every port."""
+    proto = protocol(values.text(block.get("protocol")))
+    if proto is None:
+        return None, []
+    if not values.present(block, "ports") or proto == "all":
+        return proto, [(0, 65535)]
+    return proto, [r for r in (parse_port_range(p) for p in values.strings(block.get("ports"))) if r]
+
+
+def _priority(firewall: Resource) -> int | None:
+    return values.integer(firewall.get("priority")) if values.present(firewall.body, "priority") else 1000
+
+
+def _denied(allow_fw: Resource, proto: str, ports: tuple[int, int], ctx: MapContext) -> bool:
+    """A deny firewall of the same network, for every source and the same (or every) target,
+    with a lower priority number, that covers these ports: Google evaluates it first."""
+    priority = _priority(allow_fw)
+    network = values.text(allow_fw.get("network"))
+    targets = sorted(values.strings(allow_fw.get("target_tags")))
+    for deny_fw in ctx.evaluated.of_type("google_compute_firewall"):
+        deny_priority = _priority(deny_fw)
+        if (deny_fw is allow_fw or not deny_fw.body.children("deny") or not _active_ingress(deny_fw.body)
+                or priority is None or deny_priority is None or deny_priority >= priority
+                or network is None or values.text(deny_fw.get("network")) != network):
+            continue
+        deny_targets = sorted(values.strings(deny_fw.get("target_tags")))
+        if (deny_targets and deny_targets != targets) or values.present(deny_fw.body, "target_service_accounts"):
+            continue
+        sources = values.strings(deny_fw.get("source_ranges")) if _given(deny_fw.body, "source_ranges") else \
+            ([] if _given(deny_fw.body, "source_tags") else [ANYWHERE_BY_DEFAULT])
+        if not any(is_public_source(s) for s in sources):
+            continue
+        for deny in deny_fw.body.children("deny"):
+            deny_proto, ranges = _block_ranges(deny)
+            if deny_proto in ("all", proto) and any(a <= ports[0] and ports[1] <= b for a, b in ranges):
+                return True
+    return False
+
+
+def firewall(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
+    body = resource.body
+    if not _active_ingress(body):
         return
-    if values.present(body, "disabled") and values.flag(body.get("disabled")) is not False:
-        return  # disabled, or not known to be enabled
     if _given(body, "source_ranges"):
         sources = tuple(values.strings(body.get("source_ranges")))
         origin = body.origin_of("source_ranges")
@@ -52,14 +97,10 @@ def firewall(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     if not sources:
         return
     for allow in body.children("allow"):
-        proto = protocol(values.text(allow.get("protocol")))
-        if proto is None:
-            continue
-        if not values.present(allow, "ports") or proto == "all":
-            ranges = [(0, 65535)]
-        else:
-            ranges = [r for r in (parse_port_range(p) for p in values.strings(allow.get("ports"))) if r]
+        proto, ranges = _block_ranges(allow)
         for first, last in ranges:
+            if _denied(resource, proto, (first, last), ctx):
+                continue
             fact = ingress(Rule(where, proto, first, last, sources, origin, PRODUCT))
             ctx.add_group_ingress(resource, fact)
             yield fact

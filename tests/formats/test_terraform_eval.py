@@ -135,6 +135,10 @@ def test_variables_defaults_inputs_and_types():
     assert value("var.port", prelude, {"port": "11112"}) == 11112
     assert value("var.open", prelude, {"open": "true"}) is True
     assert not is_known(value("var.open", prelude))
+    typed = 'variable "ports" { type = list(number) }\nvariable "names" { type = set(string) }\n'
+    assert value("var.ports", typed, {"ports": ["104", 4242]}) == [104, 4242]
+    assert value("var.names", typed, {"names": ["b", "a", "b"]}) == ["a", "b"]
+    assert not is_known(value("var.ports", typed, {"ports": ["x"]}))
 
 
 def test_resource_references_are_refs_with_full_addresses():

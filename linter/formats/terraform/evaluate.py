@@ -760,23 +760,35 @@ def _for_each_pairs(collection: Any, allow_lists: bool = True) -> list[tuple[Any
 
 
 def _convert_to_type(value: Any, type_attr: s.AttributeSyntax | None) -> Any:
-    """Terraform converts an input to its declared primitive type (`"80"` to 80)."""
-    if type_attr is None or isinstance(value, Unknown) or value is None:
+    """Terraform converts an input to its declared type: `"80"` to 80 for `number`, each element
+    for `list(number)`, `set(string)`, `map(bool)`; a set's duplicates go."""
+    if type_attr is None:
         return value
-    expr = type_attr.expr
-    name = expr.name if isinstance(expr, s.Variable) else None
     try:
+        return _convert(value, type_attr.expr, 0)
+    except EvalError:
+        return Unknown("input of the wrong type")
+
+
+def _convert(value: Any, type_expr: s.Expr, depth: int) -> Any:
+    if isinstance(value, Unknown) or value is None or depth > 8:
+        return value
+    if isinstance(type_expr, s.Variable):
+        name = type_expr.name
         if name == "number" and isinstance(value, str):
             return to_number(value)
         if name == "bool" and isinstance(value, str):
             return to_bool(value)
         if name == "string" and isinstance(value, (int, float, bool)):
             return to_string(value)
-    except EvalError:
-        return Unknown("input of the wrong type")
-    if isinstance(expr, s.Call) and expr.name in ("set",) and isinstance(value, list):
-        converted = to_set(value)
-        return converted
+        return value
+    if isinstance(type_expr, s.Call) and len(type_expr.args) == 1:
+        inner = type_expr.args[0]
+        if type_expr.name in ("list", "set") and isinstance(value, list):
+            items = [_convert(v, inner, depth + 1) for v in value]
+            return to_set(items) if type_expr.name == "set" else items
+        if type_expr.name == "map" and isinstance(value, dict):
+            return {k: _convert(v, inner, depth + 1) for k, v in value.items()}
     return value
 
 

@@ -402,25 +402,22 @@ def _clean(parts: list) -> tuple:
     return tuple(p for p in parts if not (isinstance(p, str) and p == ""))
 
 
-def _first_problem(root) -> tuple[str, int, int] | None:
-    """The first ERROR or MISSING node in document order (descending only into subtrees that
-    hold an error)."""
+def _first_problem(root):
+    """(message, node) of the first ERROR or MISSING node in document order, descending only
+    into subtrees that hold an error. The message never quotes the file (it may hold a secret)."""
     node = root
     while True:
         for child in node.children:
             if child.is_missing:
-                row, col = child.start_point
-                return f"missing `{child.type}`", row + 1, col + 1
+                return f"missing `{child.type}`", child
             if child.type == "ERROR":
-                row, col = child.start_point
-                return "syntax error", row + 1, col + 1
+                return "unexpected input", child
             if child.has_error:
                 node = child
                 break
         else:
             if node.type == "ERROR" or node.is_missing:
-                row, col = node.start_point
-                return "syntax error", row + 1, col + 1
+                return "unexpected input", node
             return None
 
 
@@ -435,8 +432,8 @@ def parse(text: str, relpath: str) -> s.Document:
     if root.has_error:
         found = _first_problem(root)
         if found is not None:
-            message, line, col = found
-            problem = s.SyntaxProblem(f"HCL syntax error ({message})", line, col)
+            message, node = found
+            problem = s.SyntaxProblem(f"HCL syntax error: {message}", *converter.pos(node))
     if problem is None:
         problem = converter.too_deep or converter.heredoc_problem
     return s.Document(relpath, body, problem)

@@ -100,7 +100,7 @@ def needs_sniff(relpath: str) -> bool:
 _SNIFFERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("orthanc", re.compile(r'"(RemoteAccessAllowed|DicomAet|RegisteredUsers|DicomModalities|'
                            r'DicomCheckCalledAet|StorageDirectory|OrthancPeers|DicomAlwaysAllowStore)"\s*:')),
-    ("terraform_plan", re.compile(r'^\s*\{[\s\S]{0,4096}?"format_version"\s*:[\s\S]*"(planned_values|resource_changes)"\s*:')),
+    ("terraform_plan", re.compile(r'^\s*\{[\s\S]{0,4096}?"format_version"\s*:[\s\S]*"(planned_values|resource_changes|root_module)"\s*:')),
     ("compose", re.compile(r"(?m)^services:\s*(#.*)?$[\s\S]*?^\s+(image|build):")),
     ("samba", re.compile(r"(?im)^\s*\[global\]\s*$[\s\S]*^\s*(workgroup|server\s*string|security|map\s*to\s*guest)\s*=|"
                          r"^\s*(guest\s*ok|public|read\s*only|writ(e)?able|valid\s*users|browse?able)\s*=\s*\S+[\s\S]*^\s*path\s*=|"

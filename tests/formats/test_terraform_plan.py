@@ -144,3 +144,15 @@ def test_a_large_one_line_plan_is_mapped_in_one_pass(tmp_path):
     assert time.process_time() - started < 5
     last = evaluated.by_address("aws_security_group.g4999")
     assert last.origin.line == 1 and text[last.origin.column - 1:].startswith('"address": "aws_security_group.g4999"')
+
+
+def test_state_json_is_read_like_a_plan(tree):
+    root, _ = tree
+    state = {"format_version": "1.0", "terraform_version": "1.7.0", "values": {"root_module": {"resources": [
+        {"address": "aws_security_group.pacs", "mode": "managed", "type": "aws_security_group", "name": "pacs",
+         "values": {"ingress": [{"from_port": 445, "to_port": 445, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]}]}}]}}}
+    text = json.dumps(state)
+    assert classify_by_content("state.json", text) == "terraform_plan"
+    evaluated = evaluate_plan(state, text, "state.json", Tree(ReadContext(root.resolve())))
+    [sg] = evaluated.resources
+    assert sg.body.children("ingress")[0].get("from_port") == 445 and sg.origin.path == "main.tf"

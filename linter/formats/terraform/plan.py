@@ -1,6 +1,7 @@
 """`terraform show -json` plan files: fully resolved values, mapped back to the `.tf` source.
 
-Values come from `planned_values` (every module, recursively); attributes that
+Values come from `planned_values` (every module, recursively; `values` for the same command
+run on a state); attributes that
 `resource_changes[].change.after_unknown` marks as known only after apply are `Unknown`.
 A plan holds no positions of the configuration, so each resource is looked up as the block
 `resource "TYPE" "NAME"` in the scanned tree: first in the module folder its address names
@@ -170,6 +171,8 @@ def evaluate_plan(plan: dict, text: str, relpath: str, tree: Tree) -> Evaluated:
                 unknowns[str(change.get("address", ""))] = after_unknown
     entries: list[tuple[dict, dict]] = []
     planned = plan.get("planned_values")
+    if not isinstance(planned, dict) and isinstance(plan.get("values"), dict):
+        planned = plan["values"]  # `terraform show -json` of a state: what is deployed
     if isinstance(planned, dict) and isinstance(planned.get("root_module"), dict):
         for module in _modules(planned["root_module"]):
             for res in module.get("resources") or ():

@@ -93,6 +93,8 @@ def resources(tmp_path: Path, files: dict[str, str], folder: str = ""):
     ('trim("?!x!?", "!?")', "x"),
     ('base64encode("orthanc")', "b3J0aGFuYw=="),
     ('base64decode("b3J0aGFuYw==")', "orthanc"),
+    ('yamldecode("ports: [104, 11112]\\nopen: true")', {"ports": [104, 11112], "open": True}),
+    ('csvdecode("port,cidr\\n104,0.0.0.0/0")', [{"port": "104", "cidr": "0.0.0.0/0"}]),
 ])
 def test_constructs_and_functions(expr, expected):
     assert value(expr) == expected
@@ -103,6 +105,7 @@ def test_constructs_and_functions(expr, expected):
     "data.aws_vpc.main.cidr_block",
     'file("secrets.txt")',
     'templatefile("a.tpl", {})',
+    'yamldecode("!!python/object/apply:os.system [\'touch PWNED\']")',
     'replace("abc", "/b/", "x")',
     "range(100000000)",
     'join(",", range(100000000))',

@@ -420,6 +420,47 @@ def _jsondecode(text):
     return value
 
 
+def _yamldecode(text):
+    """YAML with the safe loader only (no tags that build objects); aliases stay shared, and
+    the evaluator's size bounds apply to the result."""
+    import yaml
+    text = to_string(text)
+    if len(text) > MAX_STRING:
+        return Unknown("string too long")
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return _plain(yaml.load(text, Loader=loader))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        raise EvalError("invalid YAML") from None
+
+
+def _plain(value, depth: int = 0):
+    """YAML scalars Terraform does not have (dates, bytes) become strings; keys become strings."""
+    if depth > 64:
+        raise EvalError("YAML nested too deeply")
+    if isinstance(value, dict):
+        return {str(k): _plain(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v, depth + 1) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _csvdecode(text):
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(to_string(text))))
+    if not rows:
+        return []
+    header, body = rows[0], rows[1:]
+    if len(body) > MAX_ITEMS:
+        return Unknown("collection too large")
+    if any(len(row) != len(header) for row in body):
+        raise EvalError("csvdecode rows of different lengths")
+    return [dict(zip(header, row)) for row in body]
+
+
 def _cidrsubnet(prefix, newbits, netnum):
     prefix = to_string(prefix)
     newbits, netnum = to_number(newbits), to_number(netnum)
@@ -588,7 +629,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "trimspace": _string_fn(str.strip), "chomp": _string_fn(lambda t: t.rstrip("\r\n")),
     "title": _string_fn(str.title), "coalesce": _coalesce, "coalescelist": _coalescelist,
     "compact": _compact, "range": _range, "zipmap": _zipmap, "jsonencode": _jsonencode,
-    "jsondecode": _jsondecode, "cidrsubnet": _cidrsubnet, "cidrhost": _cidrhost, "one": _one,
+    "jsondecode": _jsondecode, "yamldecode": _yamldecode, "csvdecode": _csvdecode, "cidrsubnet": _cidrsubnet, "cidrhost": _cidrhost, "one": _one,
     "min": _minmax(min), "max": _minmax(max), "slice": _slice, "setunion": _setop("union"),
     "setintersection": _setop("intersection"), "setsubtract": _setop("subtract"), "substr": _substr,
     "alltrue": _all, "anytrue": _any, "reverse": _reverse, "sort": _sort, "sum": _sum,

@@ -62,15 +62,14 @@ def _root_facts(tree: Tree, root: str, ctx) -> list[Fact]:
         cached = []
         seen: set = set()
         for evaluated in evaluate_root(tree, root):
-            for fact in facts_for(evaluated, ctx):
+            for fact in facts_for(evaluated, ctx):  # deployment variants repeat most facts
                 try:
-                    key = hash(fact), fact
-                except TypeError:  # a fact holding a list: keep it
-                    cached.append(fact)
-                    continue
-                if key not in seen:
-                    seen.add(key)
-                    cached.append(fact)
+                    if fact in seen:
+                        continue
+                    seen.add(fact)
+                except TypeError:  # a fact holding a list cannot be compared by hash: keep it
+                    pass
+                cached.append(fact)
         tree.state.root_facts[root] = cached
     return cached
 

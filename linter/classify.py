@@ -48,6 +48,8 @@ def classify_by_name(relpath: str) -> str | None:
     if name == "smb.conf" or name.endswith(".smb.conf") or (name.startswith("smb") and name.endswith(".conf")) or (
             name.endswith(".conf") and parent in ("samba", "smb")):
         return "samba"
+    if path.name.lower().endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json")):
+        return "terraform"  # on the raw name: `main.tf.example` is not deployed
     if name.startswith("vsftpd") and name.endswith(".conf"):
         return "vsftpd"
     if name == "proftpd.conf" or (name.endswith(".conf") and "proftpd" in parents):
@@ -101,6 +103,7 @@ def needs_sniff(relpath: str) -> bool:
 _SNIFFERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("orthanc", re.compile(r'"(RemoteAccessAllowed|DicomAet|RegisteredUsers|DicomModalities|'
                            r'DicomCheckCalledAet|StorageDirectory|OrthancPeers|DicomAlwaysAllowStore)"\s*:')),
+    ("terraform_plan", re.compile(r'^\s*\{[\s\S]{0,4096}?"format_version"\s*:[\s\S]*"(planned_values|resource_changes|root_module)"\s*:')),
     ("compose", re.compile(r"(?m)^services:\s*(#.*)?$[\s\S]*?^\s+(image|build):")),
     ("samba", re.compile(r"(?im)^\s*\[global\]\s*$[\s\S]*^\s*(workgroup|server\s*string|security|map\s*to\s*guest)\s*=|"
                          r"^\s*(guest\s*ok|public|read\s*only|writ(e)?able|valid\s*users|browse?able)\s*=\s*\S+[\s\S]*^\s*path\s*=|"
@@ -122,11 +125,11 @@ _SNIFFERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 def classify_by_content(relpath: str, head: str) -> str | None:
     suffix = PurePosixPath(strip_template_suffix(PurePosixPath(relpath).name.lower())).suffix
     for fmt, pattern in _SNIFFERS:
-        if fmt == "orthanc" and suffix != ".json":
+        if fmt in ("orthanc", "terraform_plan") and suffix != ".json":
             continue
         if fmt == "compose" and suffix not in (".yml", ".yaml"):
             continue
-        if suffix in (".json", ".yml", ".yaml") and fmt not in ("orthanc", "compose"):
+        if suffix in (".json", ".yml", ".yaml") and fmt not in ("orthanc", "compose", "terraform_plan"):
             continue
         if pattern.search(head):
             return fmt

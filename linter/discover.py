@@ -7,7 +7,8 @@ without a word.
 
 Files named one by one (a pre-commit hook passes the staged files) are the scan's *focus*: their
 context is read too (the other files of a folder-wide format such as Terraform or Orthanc, the
-compose projects above an env file), but only findings in the named files are reported.
+compose projects above an env file), but only findings in the named files, and in what they
+deploy through other files (engine.ReadBatch.focus_origins), are reported.
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ class Discovery:
     # relpaths of the files named on the command line when only files were named; None for a
     # scan of folders, where every finding counts.
     focus: frozenset[str] | None = None
+    focus_origins: frozenset = frozenset()  # filled by the read stage: see engine.ReadBatch
 
 
 class IgnoreRules:

@@ -189,6 +189,10 @@ class ReadBatch:
     scanned: list[ScannedFile] = field(default_factory=list)
     claims: dict[str, str] = field(default_factory=dict)
     loaded: dict[str, str] = field(default_factory=dict)  # relpath -> absolute path of every file read
+    # Places of facts that a named file (pre-commit focus) is responsible for although they lie
+    # in another file: what a Terraform root deploys through its modules, a mounted config read
+    # in its compose service's context.
+    focus_origins: set[Origin] = field(default_factory=set)
 
     def extend(self, other: "ReadBatch") -> None:
         self.facts.extend(other.facts)
@@ -197,6 +201,7 @@ class ReadBatch:
         for relpath, by in other.claims.items():
             self.claims.setdefault(relpath, by)
         self.loaded.update(other.loaded)
+        self.focus_origins.update(other.focus_origins)
 
 
 def plan_units(discovery: Discovery) -> list[Unit]:
@@ -210,7 +215,8 @@ def plan_units(discovery: Discovery) -> list[Unit]:
     return [(fmt, cands) for (fmt, _), cands in order]
 
 
-def read_units(root: str, units: list[Unit], claims: dict[str, str]) -> ReadBatch:
+def read_units(root: str, units: list[Unit], claims: dict[str, str],
+               focus: frozenset[str] | None = None) -> ReadBatch:
     """Read units in order with one shared context: what one worker process does."""
     ctx = ReadContext(Path(root))
     ctx.claims.update(claims)
@@ -225,7 +231,13 @@ def read_units(root: str, units: list[Unit], claims: dict[str, str]) -> ReadBatc
                 sources.append(source)
                 batch.scanned.append(ScannedFile(cand.relpath, fmt))
         if sources:
-            batch.facts.extend(_read_unit(fmt, sources, ctx, batch.problems))
+            facts = _read_unit(fmt, sources, ctx, batch.problems)
+            batch.facts.extend(facts)
+            members = {c.relpath for c in cands}
+            if focus and members & focus:
+                # A unit holding a named file answers for what it reads *through* other files
+                # (modules, includes, mounts), not for its sibling members: those were not named.
+                batch.focus_origins.update(f.origin for f in facts if f.origin.path not in members)
     batch.problems.extend(ctx.problems)
     batch.facts = [f if f.scope else replace(f, scope=scope_of(f.origin.path)) for f in batch.facts]
     batch.claims = dict(ctx.claims)
@@ -245,9 +257,10 @@ def collect_facts(discovery: Discovery, jobs: int = 1) -> tuple[list[Fact], list
     first = [u for u in units if formats.FORMATS[u[0]].first]
     rest = [u for u in units if not formats.FORMATS[u[0]].first]
     total = ReadBatch()
-    total.extend(run_batches(discovery.root, first, {}, jobs))
-    total.extend(run_batches(discovery.root, rest, total.claims, jobs))
+    total.extend(run_batches(discovery.root, first, {}, jobs, discovery.focus))
+    total.extend(run_batches(discovery.root, rest, total.claims, jobs, discovery.focus))
     problems.extend(total.problems)
+    discovery.focus_origins = frozenset(total.focus_origins)
     return total.facts, problems, SourceTexts(total.loaded), total.scanned
 
 
@@ -419,8 +432,9 @@ class ScanOptions:
     jobs: int = 1  # worker processes; 0 = one per core when the tree is large enough to gain
 
 
-def _in_focus(finding: Finding, focus: frozenset[str] | None) -> bool:
-    if focus is None or finding.origin.path in focus:
+def _in_focus(finding: Finding, discovery: Discovery) -> bool:
+    focus = discovery.focus
+    if focus is None or finding.origin.path in focus or finding.origin in discovery.focus_origins:
         return True
     return any(r.path in focus for r in finding.related)
 
@@ -442,7 +456,7 @@ def scan(paths: list[str], rules: dict[str, Rule], root: str | None = None,
         if fact.secrets:
             file_secrets[fact.origin.path].update(fact.secrets)
     findings = apply_waivers(findings, texts, today, options.path_waivers, options.report_unused_waivers)
-    findings = [f for f in findings if f.rule_id in rules and _in_focus(f, discovery.focus)]
+    findings = [f for f in findings if f.rule_id in rules and _in_focus(f, discovery)]
     finished = []
     for f in findings:
         rule = rules[f.rule_id]

@@ -22,6 +22,8 @@ from linter.model import Origin
 SERVICES = (
     "smb", "ftp", "nfs", "afp", "dicom", "http", "dicomweb", "hl7", "ldap", "postgres", "mysql",
     "ddns", "upnp", "management", "keycloak", "rsync", "iscsi", "ssh", "other",
+    # cloud services (Terraform, Ansible cloud modules): buckets and blob containers, SQL Server
+    "object-storage", "mssql",
 )
 
 
@@ -66,6 +68,12 @@ class Listener(Fact):
     "local" (loopback or one LAN address). `via` says how: "config" (the product's own file),
     "container" (a port a container runtime publishes), "host-network" (a container sharing the
     host's network stack).
+
+    Cloud code (Terraform, Ansible cloud modules) describes reachability from the internet, not
+    interfaces: "internet" (a firewall or security group admits the internet to the port),
+    with `via` "public-endpoint" (a managed service's public address) or "security-group" (a
+    machine behind an open group). It is kept apart from "all" so rules about one host's
+    listeners (a DDNS client beside them) do not pair with cloud resources.
     """
 
     service: str = ""
@@ -96,6 +104,7 @@ class Credential(Fact):
     secret: str | None = None
     strength: str = "literal"
     implicit: bool = False  # created by the product because nothing was configured
+    admin: bool = False  # the server's administrator account (database master user, VM admin)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -16,6 +16,11 @@ SENSITIVE_PORTS: dict[int, str] = {
     8042: "orthanc-http", 8080: "http-alt", 8443: "https-alt", 8843: "keycloak",
     9990: "wildfly-mgmt", 9993: "wildfly-mgmt-tls", 11112: "dicom", 12575: "hl7-tls",
     389: "ldap", 636: "ldaps", 3306: "mysql", 22: "ssh",
+    1433: "mssql",  # SQL Server: the PACS database of many Windows PACS products and Cloud SQL / Azure SQL
+    # Other databases and admin APIs that hold or hand out the same data when reachable from the
+    # internet (the cloud scanners' "sensitive port" lists name them too).
+    1521: "oracle", 2375: "docker-api", 2376: "docker-api-tls", 6379: "redis", 9200: "elasticsearch",
+    11211: "memcached", 27017: "mongodb",
 }
 
 # Which ports carry which kind of service, for Listener.service when only a port is known.
@@ -25,7 +30,7 @@ PORT_SERVICE: dict[int, str] = {
     2049: "nfs", 111: "nfs", 548: "afp", 80: "http", 443: "http", 8042: "http", 8080: "http",
     8443: "http", 5000: "management", 5001: "management", 9990: "management", 9993: "management",
     2575: "hl7", 12575: "hl7", 5432: "postgres", 3306: "mysql", 389: "ldap", 636: "ldap",
-    873: "rsync", 3260: "iscsi", 8843: "keycloak", 22: "ssh",
+    873: "rsync", 3260: "iscsi", 8843: "keycloak", 22: "ssh", 1433: "mssql",
 }
 
 
@@ -47,6 +52,14 @@ WELL_KNOWN_PASSWORDS = frozenset({
     "test", "root", "guest", "user", "demo", "postgres", "pgpassword", "keycloak", "conquest1415",
     "12345678", "123456789", "password1", "letmein", "qwerty", "default", "pass", "passw0rd",
     "administrator", "welcome", "toor", "1234", "12345", "mysql", "ftp", "anonymous",
+})
+
+# Administrator account names that login scanners try first: the engines' built-in superusers
+# (postgres, root, sa, sqlserver) and the generic ones. Cloud databases and VMs let the code pick
+# the administrator's name; one of these makes half of a login guessable.
+ADMIN_USER_NAMES = frozenset({
+    "admin", "administrator", "root", "sa", "postgres", "mysql", "sqlserver", "master", "dbadmin",
+    "sysadmin", "superuser", "user", "test", "guest", "pacs", "orthanc", "dicom", "azureuser",
 })
 
 # Product defaults: (user or None for any, password) -> where it comes from.

@@ -33,27 +33,28 @@ def _chunks(units: list, count: int) -> list[list]:
     return [units[i:i + size] for i in range(0, len(units), size)]
 
 
-def _work(task: tuple[str, list, dict]) -> "ReadBatch":
+def _work(task: tuple) -> "ReadBatch":
     from linter.engine import read_units
 
-    root, units, claims = task
-    return read_units(root, units, claims)
+    root, units, claims, focus = task
+    return read_units(root, units, claims, focus)
 
 
-def run_batches(root: str, units: list["Unit"], claims: dict[str, str], jobs: int) -> "ReadBatch":
+def run_batches(root: str, units: list["Unit"], claims: dict[str, str], jobs: int,
+                focus: frozenset[str] | None = None) -> "ReadBatch":
     """Read `units` with `jobs` worker processes (0: one per core) and merge the results in order."""
     from linter.engine import ReadBatch, read_units
 
     workers = default_jobs() if jobs <= 0 else jobs
     workers = min(workers, len(units) // MIN_UNITS_PER_WORKER)
     if workers <= 1:
-        return read_units(root, units, claims)
+        return read_units(root, units, claims, focus)
     import multiprocessing  # deferred: a pre-commit run on a few files never starts a worker
 
     methods = multiprocessing.get_all_start_methods()
     # fork shares the already imported readers and rules; spawn re-imports them (macOS, Windows)
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    tasks = [(root, chunk, claims) for chunk in _chunks(units, workers * CHUNKS_PER_WORKER)]
+    tasks = [(root, chunk, claims, focus) for chunk in _chunks(units, workers * CHUNKS_PER_WORKER)]
     merged = ReadBatch()
     with context.Pool(workers) as pool:
         for batch in pool.imap(_work, tasks):

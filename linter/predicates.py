@@ -9,7 +9,7 @@ import ipaddress
 from typing import Callable
 
 from linter.facts import Fact
-from linter.knowledge import WEAK_TLS_VERSIONS, is_ddns_hostname, range_has_sensitive_port
+from linter.knowledge import ADMIN_USER_NAMES, WEAK_TLS_VERSIONS, is_ddns_hostname, range_has_sensitive_port
 
 PREDICATES: dict[str, Callable[[Fact], bool]] = {}
 
@@ -26,7 +26,7 @@ def is_public_source(source: str) -> bool:
     """True for a source that means 'anyone on the internet': 0.0.0.0/0, ::/0, *, Internet, any,
     or a network broad enough to include public addresses (a /0 to /7 prefix)."""
     text = source.strip().strip("'\"").lower()
-    if text in _ANYWHERE_WORDS:
+    if text in _ANYWHERE_WORDS or text == "/0":  # "/0": a prefix of length 0 is every address
         return True
     try:
         network = ipaddress.ip_network(text, strict=False)
@@ -61,3 +61,10 @@ def weak_tls_version(fact: Fact) -> bool:
 @predicate
 def ddns_hostname(fact: Fact) -> bool:
     return any(is_ddns_hostname(h) for h in (fact.get("hostnames") or ()))
+
+
+@predicate
+def well_known_admin_user(fact: Fact) -> bool:
+    """The fact's user is a built-in or generic administrator name (admin, root, sa, postgres...)."""
+    user = fact.get("user")
+    return isinstance(user, str) and user.strip().lower() in ADMIN_USER_NAMES

@@ -21,6 +21,14 @@ def billion_laughs() -> str:
     return text
 
 
+def exponential_locals() -> str:
+    lines = ['  l0 = ["0.0.0.0/0", "0.0.0.0/0"]'] + [f"  l{i} = [local.l{i - 1}, local.l{i - 1}]" for i in range(1, 60)]
+    return "locals {\n" + "\n".join(lines) + "\n}\nresource \"aws_security_group\" \"x\" {\n  description = jsonencode(local.l59)\n  tags = { a = join(\",\", flatten(local.l59)) }\n}\n"
+
+
+SMB_OPEN = ('resource "aws_security_group" "x" {\n  ingress {\n    from_port = 445\n    to_port = 445\n'
+            '    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n')
+
 # name -> (relative path, content or None for a special case, expected rule ids for that path)
 ATTACKS: dict[str, tuple[str, object, set[str]]] = {
     "yaml billion laughs": ("bomb/docker-compose.yml", billion_laughs(), {"PG001"}),
@@ -42,6 +50,17 @@ ATTACKS: dict[str, tuple[str, object, set[str]]] = {
         "[scans]\n guest ok = {{ ''.__class__.__mro__[1].__subclasses__() }}\n{% for x in range(10**9) %}{% endfor %}\n",
         {"PG104"}),
     "5 MB value on one line": ("longline/vsftpd.conf", "anonymous_enable=" + "Y" * 5_000_000 + "\n", set()),
+    "hcl 10000-deep expression": ("deephcl/main.tf", "locals {\n  a = " + "[" * 10000 + "]" * 10000 + "\n}\n", {"PG001"}),
+    "hcl 10000-deep blocks": ("deephclblocks/main.tf", "a {\n" * 10000 + "}\n" * 10000, {"PG001"}),
+    "hcl 10000-deep json": ("deeptfjson/main.tf.json", '{"locals": {"a": ' + "[" * 10000 + "]" * 10000 + "}}", {"PG001"}),
+    "hcl cyclic locals": ("cyclichcl/main.tf", 'locals {\n  a = local.b\n  b = local.a\n  c = "${local.c}x"\n}\n'
+                          + SMB_OPEN.replace('["0.0.0.0/0"]', "[local.a]").replace("= 445", "= local.c"), set()),
+    "hcl syntax error after an exposure": ("hclsyntax/main.tf", SMB_OPEN + 'resource "y" "z" {\n  a = 1 +\n', {"PG001", "PG110"}),
+    "hcl range and join bombs": ("rangebomb/main.tf", 'locals {\n  r = range(100000000)\n  j = join(",", range(100000000))\n'
+                                 '  s = [for i in range(100000000) : "${i}"]\n}\nresource "aws_security_group" "x" {\n  description = local.j\n}\n', set()),
+    "hcl exponential locals": ("exphcl/main.tf", exponential_locals(), set()),
+    "hcl 3 MB list": ("hugehcl/main.tf", "locals {\n  big = [" + ",\n".join('"0.0.0.0/0"' for _ in range(250_000)) + "]\n}\n" + SMB_OPEN, {"PG110"}),
+    "module source loop": ("modloop/main.tf", 'module "self" {\n  source = "./"\n}\nmodule "up" {\n  source = "../modloop"\n}\n' + SMB_OPEN, {"PG110"}),
     # a 2 MB value on the line a finding points at: the snippet and masking stay bounded
     "2 MB value on the reported line": ("bigjson/orthanc.json",
                                         '{"RemoteAccessAllowed": true, "RegisteredUsers": {"a": "${A}"}, "Name": "'

@@ -29,7 +29,7 @@ NAMES = {
     "nfs": "exports", "netatalk": "afp.conf", "orthanc": "orthanc.json", "dcmtk": "dcmqrscp.cfg",
     "ddclient": "ddclient.conf", "inadyn": "inadyn.conf", "miniupnpd": "miniupnpd.conf",
     "compose": "docker-compose.yml", "nginx": "nginx.conf", "apache": "httpd.conf",
-    "pureftpd_dir": "pure-ftpd/conf/NoAnonymous", "ohif": "app-config.js",
+    "pureftpd_dir": "pure-ftpd/conf/NoAnonymous", "ohif": "app-config.js", "terraform": "main.tf",
 }
 
 

@@ -57,8 +57,7 @@ def test_fixture(rule_id, case, rules):
 
 
 # Raised only by a reader bug or by a user rule; tests/test_engine.py produces them instead.
-# PG110/PG111 read Ingress facts, which the Terraform and Ansible readers (issues 4, 5) produce.
-NO_FIXTURE = {"PG005", "PG006", "PG110", "PG111"}
+NO_FIXTURE = {"PG005", "PG006"}
 
 
 def test_every_rule_has_failing_and_passing_fixtures(rules):

@@ -45,6 +45,8 @@ FORMATS: dict[str, Format] = {
     "nginx": Format("linter.formats.nginx", "nginx configuration"),
     "apache": Format("linter.formats.apache", "Apache httpd configuration"),
     "ohif": Format("linter.formats.ohif", "OHIF viewer app-config.js"),
+    "terraform": Format("linter.formats.terraform", "Terraform (.tf, .tf.json, .tfvars)", group=True),
+    "terraform_plan": Format("linter.formats.terraform.plan", "Terraform plan JSON (terraform show -json)"),
 }
 
 _loaded: dict[str, ModuleType] = {}

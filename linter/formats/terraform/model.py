@@ -36,7 +36,12 @@ class Ref(Unknown):
     """A reference to another resource's attribute, known only after apply
     (`aws_security_group.pacs.id`). `address` is the referenced resource's address in the module
     that holds the reference (`aws_security_group.pacs`, `module.net.aws_security_group.pacs`),
-    so mappers can follow a security group to the instances that use it."""
+    so mappers can follow a security group to the instances that use it.
+
+    The address is always the full one from the root module, with the instance key when the
+    reference names one (`aws_instance.node[0]`, `module.net["a"].aws_security_group.pacs`), so it
+    matches `Resource.address` and `Evaluated.by_address`. `attribute` may be a path
+    (`tags.Name`), or "" for a reference to the whole resource."""
 
     address: str = ""
     attribute: str = ""
@@ -93,7 +98,11 @@ class Resource:
     `address` is Terraform's own (`module.pacs.aws_security_group.dicom["a"]`); `body` holds its
     resolved attributes and nested blocks; `mode` is "managed" or "data"; `from_plan` is True when
     the values come from `terraform show -json` (fully resolved) and the origin was mapped back to
-    the `.tf` block of the scanned tree (or to the plan file when no such block exists)."""
+    the `.tf` block of the scanned tree (or to the plan file when no such block exists).
+
+    Plan values carry no schema: a list of objects (`ingress`, `security_rule`, `allow`, ...)
+    becomes nested blocks, as it is written in `.tf` files; maps (`tags`) stay attributes;
+    attributes the plan marks as known only after apply are `Unknown`."""
 
     type: str
     name: str

@@ -19,6 +19,9 @@ SECRETS = {
     "proftpd": "Sql-Pl4nted-44",
     "conquest": "C0nq-Pl4nted-55",
     "users_env": "Env-Pl4nted-66",
+    "terraform": "Tf-Pl4nted-12",
+    "tfvar": "TfVar-Pl4nted-13",
+    "ohif": "0hif-Pl4nted-14",
 }
 
 FILES = {
@@ -45,6 +48,24 @@ FILES = {
                            '  hostname = clinic.dyndns.org\n}\n',
     "nas/etc/proftpd/proftpd.conf": "SQLConnectInfo ftpdb@localhost ftpuser %(proftpd)s\n",
     "conquest/dicom.ini": "[sscscp]\nMyACRNema = CQ\nTCPPort = 104\nMySQL = 1\nUsername = root\nPassword = %(conquest)s\n",
+    "cloud/main.tf": """variable "db_password" {
+  default = "%(tfvar)s"
+}
+resource "aws_db_instance" "pacs" {
+  engine              = "postgres"
+  username            = "pacsadmin"
+  password            = "%(terraform)s"
+  publicly_accessible = true
+}
+resource "aws_db_instance" "index" {
+  engine   = "postgres"
+  username = "indexer"
+  password = var.db_password
+}
+""",
+    "viewer/app-config.js": "window.config = { dataSources: [{ configuration: {\n"
+                            "  qidoRoot: 'https://pacs.example.org/rs',\n"
+                            "  requestOptions: { auth: 'viewer:%(ohif)s' } } }] };\n",
 }
 
 
@@ -75,3 +96,15 @@ def test_no_report_format_prints_a_planted_secret(fmt, result):
     assert {f.rule_id for f in result.active if f.secrets} <= {r for r in result.rules if r in out}
     if fmt in QUOTES_OFFENDING_LINE:
         assert "*****" in out
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_audit_reports_print_no_planted_secret(fmt, result, tmp_path):
+    from linter.audit import build_audit, render_audit
+    from linter.policies import load_policies
+
+    policy = load_policies(set(result.rules))["hipaa"]
+    out = render_audit(fmt, build_audit([result.root], result, policy))
+    leaked = [name for name, secret in SECRETS.items() if secret in out]
+    assert not leaked, f"{fmt} audit report leaks {leaked}"
+    assert "*****" in out

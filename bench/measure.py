@@ -1,0 +1,116 @@
+"""Runs one command as a child process and measures it: wall time, CPU time, peak memory.
+
+What is measured, precisely:
+- wall: time.perf_counter() around start and reaping of the child.
+- cpu: user + system time from os.wait4() of the child; Linux adds to it the times of every
+  descendant the child itself waited for (worker pools that are joined), so it covers the tree.
+- peak_mb: the larger of two figures. wait4's ru_maxrss is the peak RSS of the largest single
+  process among the child and its waited-for descendants (not their sum). A sampler also reads
+  /proc every 50 ms and sums the proportional set size (PSS, /proc/PID/smaps_rollup) of every
+  process in the child's process group: the combined memory of parallel workers, with the
+  copy-on-write pages forked workers share counted once, in runs longer than one sample.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SAMPLE_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Measurement:
+    wall: float
+    cpu: float
+    peak_mb: float
+    exit_code: int
+    timed_out: bool
+
+
+def _pss_bytes(proc_dir: str) -> int:
+    for line in Path(proc_dir, "smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    raise ValueError("no Pss line")
+
+
+def _group_pss_bytes(pgid: int) -> int:
+    """Summed proportional memory of every process in a process group (0 when it is gone)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+            # Fields after the parenthesised command name: state ppid pgrp ...
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[2]) != pgid:
+                continue
+            total += _pss_bytes(entry.path)
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while we looked
+    return total
+
+
+class _TreeSampler(threading.Thread):
+    def __init__(self, pgid: int) -> None:
+        super().__init__(daemon=True)
+        self.pgid = pgid
+        self.peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(SAMPLE_SECONDS):
+            self.peak = max(self.peak, _group_pss_bytes(self.pgid))
+
+
+def run_measured(
+    argv: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    stdout: Path,
+    timeout: float,
+) -> Measurement:
+    """Runs argv with stdout in a file, stderr in stdout.stderr; kills the group at timeout."""
+    with open(stdout, "wb") as out, open(f"{stdout}.stderr", "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
+        sampler = _TreeSampler(proc.pid)
+        sampler.start()
+        timed_out = threading.Event()
+
+        def kill_group() -> None:
+            timed_out.set()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, kill_group)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        timer.cancel()
+        sampler.done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    # A worker left behind by a killed child would otherwise keep running.
+    if timed_out.is_set():
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    peak = max(usage.ru_maxrss * 1024, sampler.peak)
+    return Measurement(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        peak_mb=peak / 2**20,
+        exit_code=proc.returncode,
+        timed_out=timed_out.is_set(),
+    )

@@ -27,9 +27,11 @@ from typing import Callable
 DEFAULT_SEED = 8
 # How much of each repository plan is generated: full is the corpus (~2,600 files,
 # ~8 MB); quick keeps every kind of file but about a quarter of them; tiny is for the tests.
-SIZES = {"full": 1.0, "quick": 0.25, "tiny": 0.03}
+SIZES = {"full": 1.0, "quick": 0.25, "tiny": 0.01}
 # Share of the places that can hold an insecure setting which actually do.
 INSECURE_SHARE = 0.12
+# Share of the clinics whose NAS publishes a dynamic DNS name (ddclient.conf).
+DDNS_SHARE = 0.35
 
 DICOM_PORTS = (104, 11112, 4242)
 NAS_PORTS = (445, 139, 21, 2049, 548)
@@ -885,7 +887,7 @@ class Plan:
             for name, make in makers.items():
                 path = f"{root}/clinic-{idx:02d}/etc/{name}"
                 g = self.gen(path)
-                if name == "ddclient.conf" and not g.insecure():
+                if name == "ddclient.conf" and not g.chance(DDNS_SHARE):
                     continue  # only some clinics publish a dynamic DNS name
                 self.add(path, make(g))
 

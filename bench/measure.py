@@ -1,21 +1,26 @@
 """Runs one command as a child process and measures it: wall time, CPU time, peak memory.
 
-What is measured, precisely:
-- wall: time.perf_counter() around start and reaping of the child.
-- cpu: user + system time from os.wait4() of the child; Linux adds to it the times of every
-  descendant the child itself waited for (worker pools that are joined), so it covers the tree.
+What is measured, precisely (bench/spawn.py forks the command and reports on it):
+- wall: time.perf_counter() around fork and reaping of the command, taken in the launcher, so
+  the launcher's own start-up is not counted.
+- cpu: user + system time from os.wait4() of the command; Linux adds to it the times of every
+  descendant the command itself waited for (worker pools that are joined), so it covers the
+  tree. Not known for a run killed at its timeout (None).
 - peak_mb: the larger of two figures. wait4's ru_maxrss is the peak RSS of the largest single
-  process among the child and its waited-for descendants (not their sum). A sampler also reads
-  /proc every 50 ms and sums the proportional set size (PSS, /proc/PID/smaps_rollup) of every
-  process in the child's process group: the combined memory of parallel workers, with the
-  copy-on-write pages forked workers share counted once, in runs longer than one sample.
+  process among the command and its waited-for descendants (not their sum); its floor is the
+  launcher's ~6 MB. A sampler also reads /proc every 50 ms and sums the proportional set size
+  (PSS, /proc/PID/smaps_rollup) of every process in the command's process group: the combined
+  memory of parallel workers, with the copy-on-write pages forked workers share counted once,
+  in runs longer than one sample.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -24,10 +29,13 @@ from pathlib import Path
 SAMPLE_SECONDS = 0.05
 
 
+SPAWN = Path(__file__).resolve().parent / "spawn.py"
+
+
 @dataclass(frozen=True)
 class Measurement:
     wall: float
-    cpu: float
+    cpu: float | None
     peak_mb: float
     exit_code: int
     timed_out: bool
@@ -41,10 +49,10 @@ def _pss_bytes(proc_dir: str) -> int:
 
 
 def _group_pss_bytes(pgid: int) -> int:
-    """Summed proportional memory of every process in a process group (0 when it is gone)."""
+    """Summed proportional memory of a process group but its leader, the launcher (0 when gone)."""
     total = 0
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
+        if not entry.name.isdigit() or int(entry.name) == pgid:
             continue
         try:
             stat = Path(entry.path, "stat").read_text()
@@ -78,9 +86,12 @@ def run_measured(
     timeout: float,
 ) -> Measurement:
     """Runs argv with stdout in a file, stderr in stdout.stderr; kills the group at timeout."""
+    result = Path(f"{stdout}.rusage.json")
+    result.unlink(missing_ok=True)
+    launcher = [sys.executable, "-S", "-I", str(SPAWN), str(result), *argv]
     with open(stdout, "wb") as out, open(f"{stdout}.stderr", "wb") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
+        proc = subprocess.Popen(launcher, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
         sampler = _TreeSampler(proc.pid)
         sampler.start()
         timed_out = threading.Event()
@@ -94,23 +105,22 @@ def run_measured(
 
         timer = threading.Timer(timeout, kill_group)
         timer.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
+        proc.wait()
+        outer_wall = time.perf_counter() - start
         timer.cancel()
         sampler.done.set()
         sampler.join()
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    # A worker left behind by a killed child would otherwise keep running.
-    if timed_out.is_set():
-        try:
+    if timed_out.is_set() or not result.exists():
+        try:  # a worker left behind by a killed command would otherwise keep running
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    peak = max(usage.ru_maxrss * 1024, sampler.peak)
+        return Measurement(outer_wall, None, sampler.peak / 2**20, proc.returncode, timed_out.is_set())
+    inner = json.loads(result.read_text())
     return Measurement(
-        wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime,
-        peak_mb=peak / 2**20,
-        exit_code=proc.returncode,
-        timed_out=timed_out.is_set(),
+        wall=inner["wall"],
+        cpu=inner["cpu"],
+        peak_mb=max(inner["maxrss_kb"] * 1024, sampler.peak) / 2**20,
+        exit_code=inner["exit_code"],
+        timed_out=False,
     )

@@ -57,7 +57,7 @@ class Result:
     scenario: str
     tool: str
     wall: float
-    cpu: float
+    cpu: float | None
     peak_mb: float
     timed_out: bool
     exit_codes: list[int]
@@ -65,6 +65,10 @@ class Result:
     work: str
     runs: list[dict] = field(default_factory=list)
     ratio: str = ""
+
+
+def fmt(seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{seconds:.2f}"
 
 
 def log(message: str) -> None:
@@ -84,19 +88,24 @@ def run_interleaved(cases: list[Case], reps: int, scratch: Path) -> list[Result]
             m = run_measured(case.argv(report), case.cwd, case.env, stdout, case.timeout)
             measured[idx].append(m)
             work[idx] = case.work(report, stdout)
-            log(f"  {m.wall:.2f} s wall, {m.cpu:.2f} s CPU, {m.peak_mb:.0f} MB, exit {m.exit_code}"
+            log(f"  {m.wall:.2f} s wall, {fmt(m.cpu)} s CPU, {m.peak_mb:.0f} MB, exit {m.exit_code}"
                 + (" (timed out)" if m.timed_out else "") + f"; {work[idx].detail}")
     results = []
     for idx, case in enumerate(cases):
         runs = measured[idx]
         results.append(Result(
             scenario=case.scenario, tool=case.tool,
-            wall=statistics.median(m.wall for m in runs), cpu=statistics.median(m.cpu for m in runs),
+            wall=statistics.median(m.wall for m in runs), cpu=median_or_none([m.cpu for m in runs]),
             peak_mb=max(m.peak_mb for m in runs), timed_out=any(m.timed_out for m in runs),
             exit_codes=[m.exit_code for m in runs], findings=work[idx].findings, work=work[idx].detail,
             runs=[asdict(m) for m in runs],
         ))
     return results
+
+
+def median_or_none(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
 
 
 def set_ratio(results: list[Result]) -> None:
@@ -197,7 +206,7 @@ def markdown(results: list[Result], info: dict) -> str:
     for r in results:
         wall = f"{r.wall:.2f}" + (" (timeout)" if r.timed_out else "")
         codes = ",".join(sorted({str(c) for c in r.exit_codes}))
-        lines.append(f"| {r.scenario} | {r.tool} | {wall} | {r.cpu:.2f} | {r.peak_mb:.0f} | {codes} | {r.work} | {r.ratio} |")
+        lines.append(f"| {r.scenario} | {r.tool} | {wall} | {fmt(r.cpu)} | {r.peak_mb:.0f} | {codes} | {r.work} | {r.ratio} |")
     return "\n".join(lines)
 
 

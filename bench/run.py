@@ -37,6 +37,8 @@ from tools import DEFAULT_CACHE, DEFAULT_CHECKOV_FRAMEWORKS, REPO_ROOT, Checkov,
 
 PRECOMMIT_FILES = 5
 CORPUS_MARKER = ".pacsguard-bench-corpus"
+SKIPPED_DIRS = {".git", ".hg", ".svn"}
+IGNORE = shutil.ignore_patterns(*SKIPPED_DIRS)
 
 
 @dataclass
@@ -117,9 +119,18 @@ def set_ratio(results: list[Result]) -> None:
         ours.ratio = f"{bound}{theirs.wall / ours.wall:.1f}x faster"
 
 
+def tree_files(root: Path) -> list[Path]:
+    """Every file of the corpus, sorted, leaving out the .git folders of real checkouts."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        found.extend(Path(folder, name) for name in sorted(names))
+    return [p for p in found if p.is_file()]
+
+
 def pick_precommit_files(root: Path) -> list[str]:
     """Five files a commit might touch, chosen deterministically: Terraform, Ansible, compose, config."""
-    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    files = [p.relative_to(root).as_posix() for p in tree_files(root)]
     wanted: list[Callable[[str], bool]] = [
         lambda f: f.endswith("/main.tf"),
         lambda f: f.endswith("/variables.tf"),
@@ -142,8 +153,8 @@ def pick_precommit_files(root: Path) -> list[str]:
 
 def smallest(root: Path, suffix: str, name: str | None = None, at_least: int = 64) -> str | None:
     """The smallest file of a kind that still has some content (empty files exist in real trees)."""
-    found = [p for p in root.rglob(f"*{suffix}")
-             if p.is_file() and (name is None or p.name == name) and p.stat().st_size >= at_least]
+    found = [p for p in tree_files(root)
+             if p.name.endswith(suffix) and (name is None or p.name == name) and p.stat().st_size >= at_least]
     if not found:
         return None
     return min(found, key=lambda p: (p.stat().st_size, str(p))).relative_to(root).as_posix()
@@ -153,18 +164,14 @@ def replicate(source: Path, dest: Path, copies: int) -> None:
     """copy1/ .. copyN/ of source under dest, hard-linked when the file system allows it."""
     for copy in range(1, copies + 1):
         try:
-            shutil.copytree(source, dest / f"copy{copy}", copy_function=os.link)
+            shutil.copytree(source, dest / f"copy{copy}", copy_function=os.link, ignore=IGNORE)
         except OSError:
-            shutil.copytree(source, dest / f"copy{copy}", dirs_exist_ok=True)
+            shutil.copytree(source, dest / f"copy{copy}", dirs_exist_ok=True, ignore=IGNORE)
 
 
 def warm_page_cache(root: Path) -> int:
     """Reads every file once so that neither tool pays for the first disk read."""
-    total = 0
-    for path in root.rglob("*"):
-        if path.is_file():
-            total += len(path.read_bytes())
-    return total
+    return sum(len(path.read_bytes()) for path in tree_files(root))
 
 
 def git_head() -> str:
@@ -196,7 +203,8 @@ def markdown(results: list[Result], info: dict) -> str:
         f"Machine: {info['cpu_count']} CPUs ({info['cpu_model']}), Python {info['python']}, {info['platform']}; "
         f"load average {info['load_average_at_start'][0]:.2f} at start, {info['load_average_at_end'][0]:.2f} at end.",
         f"Date: {info['date_utc']}. {info['pacsguard_version']} ({info['pacsguard_checkout']}), "
-        f"Checkov {info.get('checkov_version', 'not run')} (frameworks: {', '.join(info.get('checkov_frameworks', []))}).",
+        + (f"Checkov {info['checkov_version']} (frameworks: {', '.join(info['checkov_frameworks'])})."
+           if "checkov_version" in info else "Checkov not run."),
         f"Corpus: {info['corpus']}. Median of {info['reps']} interleaved runs ({info['full_reps']} for the full scan); "
         "peak MB is the largest of the runs.",
         "",
@@ -261,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             (root / CORPUS_MARKER).write_text("written by bench/run.py; removed and rewritten on the next run\n")
             log(f"corpus: {stats.files} files, {stats.bytes / 1e6:.1f} MB in {root}")
         size = warm_page_cache(root)
-        file_count = sum(1 for p in root.rglob("*") if p.is_file())
+        file_count = len(tree_files(root))
         info["corpus"] = f"{'real checkouts ' + str(root) if args.real else 'generated'}: {file_count} files, {size / 1e6:.1f} MB"
         runs = scratch / "runs"
         runs.mkdir()

@@ -22,7 +22,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 DEFAULT_SEED = 8
 # How much of each repository plan is generated: full is the issue's corpus (~2,600 files,
@@ -862,18 +862,20 @@ class Plan:
 
     # compose and NAS/PACS ------------------------------------------------------------
 
+    def sample_dirs(self, root: str, parent: str, count: int) -> Iterator[tuple[str, Gen]]:
+        """Folders named like `web-cache-3` under parent, each with its own random source."""
+        for idx in range(self.n(count)):
+            path = f"{parent}/{self.gen(f'{root}{idx}').name().replace('_', '-')}-{idx}"
+            yield path, self.gen(path)
+
     def awesome_compose(self, root: str) -> None:
-        for idx in range(self.n(42)):
-            path = f"{root}/{self.gen(f'{root}{idx}').name().replace('_', '-')}-{idx}"
-            g = self.gen(path)
+        for path, g in self.sample_dirs(root, root, 42):
             self.add(f"{path}/compose.yaml", compose_file(g, g.int(1, 4), pacs=False))
             if g.chance(0.3):
                 self.add(f"{path}/nginx/nginx.conf", nginx_conf(g))
 
     def orthanc_samples(self, root: str) -> None:
-        for idx in range(self.n(34)):
-            path = f"{root}/docker/{self.gen(f'{root}{idx}').name().replace('_', '-')}-{idx}"
-            g = self.gen(path)
+        for path, g in self.sample_dirs(root, f"{root}/docker", 34):
             self.add(f"{path}/docker-compose.yml", compose_file(g, g.int(1, 4), pacs=True))
             if g.chance(0.6):
                 self.add(f"{path}/orthanc.json", orthanc_json(g))

@@ -124,7 +124,7 @@ def tree_files(root: Path) -> list[Path]:
     found = []
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        found.extend(Path(folder, name) for name in sorted(names))
+        found.extend(Path(folder, name) for name in sorted(names) if name != CORPUS_MARKER)
     return [p for p in found if p.is_file()]
 
 
@@ -218,6 +218,87 @@ def markdown(results: list[Result], info: dict) -> str:
     return "\n".join(lines)
 
 
+def write_generated(root: Path, quick: bool) -> Path | None:
+    """Writes the generated corpus at root; refuses to empty a folder it did not write."""
+    root = root.resolve()
+    if root.exists() and any(root.iterdir()):
+        if not (root / CORPUS_MARKER).exists():
+            log(f"{root} is not empty and was not written by the benchmark: choose another --keep")
+            return None
+        shutil.rmtree(root)
+    stats = write_corpus(root, size="quick" if quick else "full")
+    (root / CORPUS_MARKER).write_text("written by bench/run.py; removed and rewritten on the next run\n")
+    log(f"corpus: {stats.files} files, {stats.bytes / 1e6:.1f} MB in {root}")
+    return root
+
+
+class Bench:
+    """The scenarios over one corpus root, each tool's commands built for it."""
+
+    def __init__(self, root: Path, runs: Path, pacsguard: Pacsguard, checkov: Checkov | None, checkov_timeout: float):
+        self.root, self.runs = root, runs
+        self.pacsguard, self.checkov, self.checkov_timeout = pacsguard, checkov, checkov_timeout
+        runs.mkdir(parents=True, exist_ok=True)
+
+    def ours(self, scenario: str, targets: list[str], cwd: Path | None = None) -> Case:
+        return Case(scenario, "pacsguard", lambda report: self.pacsguard.scan_cmd(targets, report), cwd or self.root,
+                    self.pacsguard.env, Pacsguard.work, timeout=3600)
+
+    def theirs(self, scenario: str, make: Callable[[Checkov], list[str]]) -> Case | None:
+        checkov = self.checkov
+        if checkov is None:
+            return None
+        return Case(scenario, "checkov", lambda report: make(checkov), self.root, checkov.env, Checkov.work,
+                     self.checkov_timeout)
+
+    def versions(self, scenario: str) -> list[Case | None]:
+        prints = lambda report, stdout: Work(0, "prints the version")  # noqa: E731
+        cases: list[Case | None] = [Case(scenario, "pacsguard", lambda r: self.pacsguard.version_cmd(), self.root,
+                                         self.pacsguard.env, prints, 60)]
+        if self.checkov:
+            checkov = self.checkov
+            cases.append(Case(scenario, "checkov", lambda r: checkov.version_cmd(), self.root, checkov.env, prints, 120))
+        return cases
+
+    def pair(self, cases: list[Case | None], reps: int) -> list[Result]:
+        done = run_interleaved([c for c in cases if c is not None], reps, self.runs)
+        set_ratio(done)
+        return done
+
+    def compare(self, reps: int, full_reps: int, info: dict) -> list[Result]:
+        """Start-up, pre-commit and full scan, both tools interleaved."""
+        # Untimed first runs: compile bytecode, load shared libraries.
+        for case in self.versions("warm-up"):
+            subprocess.run(case.argv(self.runs / "warm-up"), env=case.env, capture_output=True)
+        results = self.pair(self.versions("start-up: --version"), reps)
+        for label, small in (("smb.conf", smallest(self.root, "smb.conf", "smb.conf")), (".tf", smallest(self.root, ".tf"))):
+            if small:
+                name = f"start-up: one small {label} ({(self.root / small).stat().st_size} B)"
+                results += self.pair([self.ours(name, [small]), self.theirs(name, lambda c: c.scan_files_cmd([small]))], reps)
+        changed = pick_precommit_files(self.root)
+        info["precommit_files"] = changed
+        name = f"pre-commit: {len(changed)} files of the tree"
+        results += self.pair([self.ours(name, changed), self.theirs(name, lambda c: c.scan_files_cmd(changed))], reps)
+        name = "full scan"
+        results += self.pair([self.ours(name, ["."]), self.theirs(name, lambda c: c.scan_dir_cmd("."))], full_reps)
+        return results
+
+    def scaling(self, scales: list[int], scratch: Path, reps: int) -> list[Result]:
+        """pacsguard alone over 1x, 2x, 4x, 8x copies of the corpus."""
+        cases = []
+        for n in scales:
+            tree = scratch / f"scale-{n}"
+            replicate(self.root, tree, n)
+            warm_page_cache(tree)
+            cases.append(self.ours(f"scaling: {n}x", ["."], cwd=tree))
+        if not cases:
+            return []
+        done = run_interleaved(cases, reps, self.runs)
+        for result, n in zip(done, scales):
+            result.ratio = f"{result.wall / done[0].wall:.2f}x the {scales[0]}x time for {n / scales[0]:g}x the files"
+        return done
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--real", type=Path, help="scan this directory of real checkouts instead of the generated corpus")
@@ -256,79 +337,18 @@ def main(argv: list[str] | None = None) -> int:
     scratch_owner = tempfile.TemporaryDirectory(prefix="pacsguard-bench-")
     scratch = Path(scratch_owner.name)
     try:
-        if args.real:
-            root = args.real.resolve()
-        else:
-            root = (args.keep or scratch / "corpus").resolve()
-            if root.exists() and any(root.iterdir()):
-                if not (root / CORPUS_MARKER).exists():
-                    log(f"{root} is not empty and was not written by the benchmark: choose another --keep")
-                    return 2
-                shutil.rmtree(root)
-            stats = write_corpus(root, size="quick" if args.quick else "full")
-            (root / CORPUS_MARKER).write_text("written by bench/run.py; removed and rewritten on the next run\n")
-            log(f"corpus: {stats.files} files, {stats.bytes / 1e6:.1f} MB in {root}")
+        root = args.real.resolve() if args.real else write_generated(args.keep or scratch / "corpus", args.quick)
+        if root is None:
+            return 2
         size = warm_page_cache(root)
-        file_count = len(tree_files(root))
-        info["corpus"] = f"{'real checkouts ' + str(root) if args.real else 'generated'}: {file_count} files, {size / 1e6:.1f} MB"
-        runs = scratch / "runs"
-        runs.mkdir()
-
-        def pg(scenario: str, targets: list[str], cwd: Path = root) -> Case:
-            return Case(scenario, "pacsguard", lambda rep: pacsguard.scan_cmd(targets, rep), cwd, pacsguard.env,
-                        Pacsguard.work, timeout=3600)
-
-        def ck(scenario: str, make: Callable[[], list[str]]) -> Case | None:
-            if checkov is None:
-                return None
-            return Case(scenario, "checkov", lambda rep: make(), root, checkov.env, Checkov.work, args.checkov_timeout)
-
-        # Untimed first runs: compile bytecode, load shared libraries.
-        subprocess.run(pacsguard.version_cmd(), env=pacsguard.env, capture_output=True)
-        if checkov:
-            subprocess.run(checkov.version_cmd(), env=checkov.env, capture_output=True)
-
-        results: list[Result] = []
-
-        def scenario(cases: list[Case | None], count: int) -> None:
-            done = run_interleaved([c for c in cases if c is not None], count, runs)
-            set_ratio(done)
-            results.extend(done)
-
-        version = "start-up: --version"
-        scenario([Case(version, "pacsguard", lambda rep: pacsguard.version_cmd(), root, pacsguard.env,
-                       lambda a, b: Work(0, "prints the version"), 60),
-                  checkov and Case(version, "checkov", lambda rep: checkov.version_cmd(), root, checkov.env,
-                                   lambda a, b: Work(0, "prints the version"), 120)], reps)
-        for label, small in (("smb.conf", smallest(root, "smb.conf", "smb.conf")), (".tf", smallest(root, ".tf"))):
-            if small:
-                name = f"start-up: one small {label} ({(root / small).stat().st_size} B)"
-                scenario([pg(name, [small]), ck(name, lambda s=small: checkov.scan_files_cmd([s]))], reps)
-
-        changed = pick_precommit_files(root)
-        info["precommit_files"] = changed
-        name = f"pre-commit: {len(changed)} files of the tree"
-        scenario([pg(name, changed), ck(name, lambda: checkov.scan_files_cmd(changed))], reps)
-
-        name = "full scan"
-        scenario([pg(name, ["."]), ck(name, lambda: checkov.scan_dir_cmd("."))], full_reps)
-
-        scaled = []
-        for n in scales:
-            tree = scratch / f"scale-{n}"
-            replicate(root, tree, n)
-            warm_page_cache(tree)
-            scaled.append(Case(f"scaling: {n}x", "pacsguard", lambda rep: pacsguard.scan_cmd(["."], rep), tree,
-                               pacsguard.env, Pacsguard.work, 3600))
-        if scaled:
-            done = run_interleaved(scaled, max(1, min(reps, 3)), runs)
-            base = done[0].wall
-            for r, n in zip(done, scales):
-                r.ratio = f"{r.wall / base:.2f}x the 1x time for {n / scales[0]:g}x the files"
-            results.extend(done)
-
+        kind = f"real checkouts {root}" if args.real else "generated"
+        info["corpus"] = f"{kind}: {len(tree_files(root))} files, {size / 1e6:.1f} MB"
+        bench = Bench(root, scratch / "runs", pacsguard, checkov, args.checkov_timeout)
+        results = bench.compare(reps, full_reps, info)
+        results += bench.scaling(scales, scratch, max(1, min(reps, 3)))
         info["load_average_at_end"] = os.getloadavg()
-        for label, cmd in (("--version", ["--version"]), ("scan of one small smb.conf", ["scan", smallest(root, "smb.conf", "smb.conf") or "."])):
+        small_smb = smallest(root, "smb.conf", "smb.conf") or "."
+        for label, cmd in (("--version", ["--version"]), ("scan of one small smb.conf", ["scan", small_smb])):
             costs = measure_imports(cmd, root)
             info.setdefault("importtime", {})[label] = [asdict(c) for c in costs]
             info.setdefault("importtime_tables", {})[label] = top_table(costs, 15)

@@ -36,9 +36,11 @@ SPAWN = Path(__file__).resolve().parent / "spawn.py"
 class Measurement:
     wall: float
     cpu: float | None
-    peak_mb: float
+    peak_mb: float  # the larger of the two below
     exit_code: int
     timed_out: bool
+    largest_process_mb: float | None = None  # wait4 ru_maxrss
+    tree_pss_mb: float = 0.0  # sampled sum over the process group
 
 
 def _pss_bytes(proc_dir: str) -> int:
@@ -115,7 +117,8 @@ def run_measured(
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        return Measurement(outer_wall, None, sampler.peak / 2**20, proc.returncode, timed_out.is_set())
+        return Measurement(outer_wall, None, sampler.peak / 2**20, proc.returncode, timed_out.is_set(),
+                           tree_pss_mb=sampler.peak / 2**20)
     inner = json.loads(result.read_text())
     return Measurement(
         wall=inner["wall"],
@@ -123,4 +126,6 @@ def run_measured(
         peak_mb=max(inner["maxrss_kb"] * 1024, sampler.peak) / 2**20,
         exit_code=inner["exit_code"],
         timed_out=False,
+        largest_process_mb=inner["maxrss_kb"] / 1024,
+        tree_pss_mb=sampler.peak / 2**20,
     )

@@ -205,7 +205,8 @@ def markdown(results: list[Result], info: dict) -> str:
         f"Date: {info['date_utc']}. {info['pacsguard_version']} ({info['pacsguard_checkout']}), "
         + (f"Checkov {info['checkov_version']} (frameworks: {', '.join(info['checkov_frameworks'])})."
            if "checkov_version" in info else "Checkov not run."),
-        f"Corpus: {info['corpus']}. Median of {info['reps']} interleaved runs ({info['full_reps']} for the full scan); "
+        f"Corpus: {info['corpus']}. Median of {info['reps']} interleaved runs ({info['full_reps']} for the full scan, "
+        f"{info['scaling_reps']} for scaling); "
         "peak MB is the largest of the runs.",
         "",
         "| scenario | tool | wall s | CPU s | peak MB | exit | work done | ratio |",
@@ -345,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
         info["corpus"] = f"{kind}: {len(tree_files(root))} files, {size / 1e6:.1f} MB"
         bench = Bench(root, scratch / "runs", pacsguard, checkov, args.checkov_timeout)
         results = bench.compare(reps, full_reps, info)
-        results += bench.scaling(scales, scratch, max(1, min(reps, 3)))
+        info["scaling_reps"] = max(1, min(reps, 3))
+        results += bench.scaling(scales, scratch, info["scaling_reps"])
         info["load_average_at_end"] = os.getloadavg()
         small_smb = smallest(root, "smb.conf", "smb.conf") or "."
         for label, cmd in (("--version", ["--version"]), ("scan of one small smb.conf", ["scan", small_smb])):

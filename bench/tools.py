@@ -41,6 +41,9 @@ class Pacsguard:
     def __init__(self) -> None:
         self.env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
         self.env.pop("PACSGUARD_DEBUG", None)
+        # Installed tools run from compiled bytecode (pip writes it at install time); a sandbox
+        # that forbids writing it would make every run recompile the modules it imports.
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     def base(self) -> list[str]:
         return [sys.executable, "-m", "linter"]
@@ -84,6 +87,7 @@ class Checkov:
         )
         for secret in ("BC_API_KEY", "PRISMA_API_URL", "CKV_API_KEY"):
             self.env.pop(secret, None)
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)  # as for pacsguard: run from bytecode
 
     def options(self) -> list[str]:
         return ["--framework", *self.frameworks, "--quiet", "--compact", "-o", "json", "--skip-download"]

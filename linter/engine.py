@@ -61,6 +61,9 @@ class ReadContext:
         # compose service, with the container's environment and secrets); their own reader skips
         # them so the same file is not judged twice, once without that context.
         self.claims: dict[str, str] = {}
+        # Per-scan results a reader computes once for many files (an Ansible project is
+        # evaluated once however many of its files were discovered), keyed by the reader.
+        self.memo: dict[str, object] = {}
 
     def claim(self, relpath: str, by: str) -> None:
         self.claims.setdefault(relpath, by)
@@ -192,6 +195,11 @@ def collect_facts(discovery: Discovery) -> tuple[list[Fact], list[Finding], dict
     for (fmt, _), cands in order:
         sources = []
         for cand in cands:
+            if cand.relpath in ctx.claims and not formats.FORMATS[fmt].first:
+                # read in its full context by the reader that claimed it (a template an Ansible
+                # task renders): judging the raw file again would contradict that verdict
+                scanned.append(ScannedFile(cand.relpath, fmt))
+                continue
             source = ctx.loaded.get(cand.relpath) or read_source(cand.path, cand.relpath, fmt, problems)
             if source is not None:
                 source.format = fmt

@@ -42,6 +42,8 @@ FORMATS: dict[str, Format] = {
     "inadyn": Format("linter.formats.inadyn", "inadyn.conf"),
     "miniupnpd": Format("linter.formats.miniupnpd", "miniupnpd.conf"),
     "compose": Format("linter.formats.compose", "docker-compose", first=True),
+    # first: it renders the templates its tasks use and claims them before their own readers run
+    "ansible": Format("linter.formats.ansible", "Ansible playbook, role or inventory", first=True),
     "nginx": Format("linter.formats.nginx", "nginx configuration"),
     "apache": Format("linter.formats.apache", "Apache httpd configuration"),
 }

@@ -1,0 +1,66 @@
+"""Downloads and HTTP calls in clear text: get_url, uri, apt_key, rpm_key, unarchive (`http://`).
+
+A download over plain HTTP without a `checksum` can be replaced on the way (PG530); a `uri` call
+that sends a password over plain HTTP gives it to anyone on the path (PG505). Loopback URLs stay
+on the host and are not reported.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from linter.facts import Fact, Setting, TlsPolicy
+from linter.formats.ansible.frame import describe
+from linter.formats.ansible.modules import emit, flag_of, mapper, text_of
+
+if TYPE_CHECKING:
+    from linter.formats.ansible.evaluate import Task
+
+_HTTP = re.compile(r"^http://(?:[^@/]*@)?(\[[^\]]+\]|[^/:?#]+)", re.I)
+_LOCAL = re.compile(r"^(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?|0\.0\.0\.0)$", re.I)
+
+
+def _clear_url(task: "Task", *args: str) -> tuple[str | None, str | None]:
+    arg, value = task.first(*args)
+    url = text_of(value)
+    if url is None:
+        return None, None
+    match = _HTTP.match(url.strip())
+    if not match or _LOCAL.match(match.group(1)):
+        return None, None
+    return arg, url.strip()
+
+
+def shown(url: str) -> str:
+    """The URL without its user-info part, which may hold a password."""
+    return re.sub(r"^(\w+://)[^@/]*@", r"\1", url)
+
+
+@mapper("get_url", "apt_key", "rpm_key", "unarchive")
+def download(task: "Task", out: list[Fact]) -> None:
+    arg, url = _clear_url(task, "url", "src", "key")
+    if url is None or task.args.get("checksum") is not None:
+        return
+    emit(out, task, Setting(
+        origin=task.origin(arg), product="ansible", key="http-download", value=shown(url), raw=shown(url),
+        detail=f"`{task.spec.fqcn}` downloads `{shown(url)}` over plain HTTP without a `checksum`: anyone on the "
+               f"path can replace what is installed{describe(task.vars_of(arg))}"))
+
+
+@mapper("uri")
+def uri(task: "Task", out: list[Fact]) -> None:
+    arg, url = _clear_url(task, "url")
+    if url is None:
+        return
+    sends = [k for k in ("url_password", "password") if text_of(task.args.get(k)) or task.args.get(k) is not None]
+    headers = task.args.get("headers")
+    if isinstance(headers, dict) and any(str(k).lower() in ("authorization", "x-api-key") for k in headers):
+        sends.append("headers")
+    if "@" in url.split("/")[2]:
+        sends.append("url")
+    if not sends and flag_of(task.args.get("force_basic_auth")) is not True:
+        return
+    what = ", ".join(f"`{s}`" for s in sends) or "`force_basic_auth`"
+    emit(out, task, TlsPolicy(
+        origin=task.origin(arg), product="ansible", service="http", role="client", enforced=False,
+        detail=f"`{task.spec.fqcn}` sends credentials ({what}) to `{shown(url)}` over plain HTTP{describe(task.vars_of(arg))}"))

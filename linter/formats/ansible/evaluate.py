@@ -63,6 +63,13 @@ class Task:
         """The argument as written in the file, before templating."""
         return self.spec.args.get(arg)
 
+    def quoted(self, arg: str) -> str:
+        """The argument's text exactly as the file spells it (`no`, not Python's False)."""
+        node = self.spec.nodes.get(arg)
+        if node is not None and node.kind == "scalar" and node.value is not None:
+            return str(node.value)
+        return str(self.spec.args.get(arg))
+
 
 class Evaluator:
     def __init__(self, ctx, root: str, files: Files):

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # ufw application profiles shipped by Debian/Ubuntu packages: name -> (protocol, from, to).
 UFW_APPS: dict[str, list[tuple[str, int, int]]] = {
-    "samba": [("udp", 137, 138), ("tcp", 139, 139), ("tcp", 445, 445)],
+    "samba": [("tcp", 445, 445), ("tcp", 139, 139), ("udp", 137, 138)],
     "openssh": [("tcp", 22, 22)], "apache": [("tcp", 80, 80)], "apache secure": [("tcp", 443, 443)],
     "apache full": [("tcp", 80, 80), ("tcp", 443, 443)], "nginx http": [("tcp", 80, 80)],
     "nginx https": [("tcp", 443, 443)], "nginx full": [("tcp", 80, 80), ("tcp", 443, 443)],
@@ -36,7 +36,7 @@ UFW_APPS: dict[str, list[tuple[str, int, int]]] = {
 
 # firewalld service definitions (/usr/lib/firewalld/services/*.xml, firewalld 1.x).
 FIREWALLD_SERVICES: dict[str, list[tuple[str, int, int]]] = {
-    "samba": [("udp", 137, 138), ("tcp", 139, 139), ("tcp", 445, 445)],
+    "samba": [("tcp", 445, 445), ("tcp", 139, 139), ("udp", 137, 138)],
     "samba-client": [("udp", 137, 138)], "ftp": [("tcp", 21, 21)], "nfs": [("tcp", 2049, 2049)],
     "nfs3": [("tcp", 2049, 2049), ("udp", 2049, 2049)], "mountd": [("tcp", 20048, 20048), ("udp", 20048, 20048)],
     "rpc-bind": [("tcp", 111, 111), ("udp", 111, 111)], "http": [("tcp", 80, 80)], "https": [("tcp", 443, 443)],

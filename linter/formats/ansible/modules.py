@@ -71,7 +71,7 @@ def _validate_certs(task: "Task", out: list[Fact]) -> None:
         if flag_of(task.args[key]) is False:
             emit(out, task, TlsPolicy(
                 origin=task.origin(key), product="ansible", service="http", role="client", verify=False,
-                detail=f"`{task.spec.fqcn}` sets `{key}: {task.written(key)}`: the server's certificate is not "
+                detail=f"`{task.spec.fqcn}` sets `{key}: {task.quoted(key)}`: the server's certificate is not "
                        f"checked, so anyone on the path can impersonate it{describe(task.vars_of(key))}"))
 
 

@@ -85,7 +85,12 @@ def check(task: "Task", out: list[Fact]) -> None:
     if found is None:
         return
     arg, name = found
-    where = f"its loop item (`{name}`)" if arg is None else f"`{name}` in `{arg}`"
+    if arg is None:
+        where = f"its loop item (`{name}`)"
+    elif arg == "_raw_params":
+        where = f"`{name}` in its command line"
+    else:
+        where = f"`{name}` in `{arg}`"
     emit(out, task, Setting(
         origin=task.origin(arg), product="ansible", key="secret-without-no_log", value=name, raw=name,
         detail=f"`{task.spec.fqcn}` prints {where} in Ansible's output and logs: the task has no `no_log: true`"))

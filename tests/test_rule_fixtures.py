@@ -51,8 +51,10 @@ def test_fixture(rule_id, case, rules):
 
 
 # Raised only by a reader bug or by a user rule; tests/test_engine.py produces them instead.
-# PG110/PG111 read Ingress facts, which the Terraform and Ansible readers (issues 4, 5) produce.
-NO_FIXTURE = {"PG005", "PG006", "PG110", "PG111"}
+NO_FIXTURE = {"PG005", "PG006"}
+# Rules whose documented example is written for a reader that lands on another branch: PG110 and
+# PG111 document a Terraform security group (issue 4); their fixtures are Ansible firewall tasks.
+NO_SNIPPET_READER = {"PG110", "PG111"}
 
 
 def test_every_rule_has_failing_and_passing_fixtures(rules):
@@ -72,7 +74,7 @@ def test_every_rule_has_failing_and_passing_fixtures(rules):
 def _snippet_cases(rules):
     for rule_id, rule in rules.items():
         for key in ("example", "use_instead"):
-            if rule.docs.get(key) and rule.rule_class != "tool" and rule_id not in NO_FIXTURE:
+            if rule.docs.get(key) and rule.rule_class != "tool" and rule_id not in NO_FIXTURE | NO_SNIPPET_READER:
                 yield rule_id, key
 
 

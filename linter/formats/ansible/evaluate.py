@@ -66,9 +66,10 @@ class Task:
     def quoted(self, arg: str) -> str:
         """The argument's text exactly as the file spells it (`no`, not Python's False)."""
         node = self.spec.nodes.get(arg)
-        if node is not None and node.kind == "scalar" and node.value is not None:
-            return str(node.value)
-        return str(self.spec.args.get(arg))
+        text = str(node.value) if node is not None and node.kind == "scalar" and node.value is not None else str(self.spec.args.get(arg))
+        if "{{" in text and not isinstance(self.args.get(arg), (dict, list)):
+            return str(self.args.get(arg))
+        return text
 
 
 class Evaluator:

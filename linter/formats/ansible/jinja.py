@@ -569,6 +569,14 @@ class Renderer:
 
     def _run(self, env: _Env, source: str, extra: dict | None = None) -> str:
         try:
+            return self._generate(env, source, extra)
+        except RenderError as exc:
+            if exc.line is None:
+                exc.line = _template_line(exc)
+            raise
+
+    def _generate(self, env: _Env, source: str, extra: dict | None = None) -> str:
+        try:
             tree = env.parse(source)
             env.register_unknown(tree)
             template = env.from_string(tree)
@@ -625,6 +633,22 @@ class Renderer:
                 return found
         rendered = self._run(env, text, extra)
         return rendered
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line being rendered when `exc` was raised (from Jinja's compiled code)."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_filename == "<template>":
+            debug = frame.f_globals.get("__jinja_template__")
+            line = debug.get_corresponding_lineno(tb.tb_lineno) if debug is not None else line
+        tb = tb.tb_next
+    if line is None:
+        context = exc.__context__
+        return _template_line(context) if context is not None and context is not exc else None
+    return line
 
 
 def placeholders_in(text: str) -> bool:

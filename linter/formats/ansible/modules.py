@@ -9,6 +9,7 @@ the mapper modules imported at the bottom of this file.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
@@ -34,7 +35,17 @@ def mapper(*names: str) -> Callable[[Mapper], Mapper]:
     return register
 
 
+_PLACEHOLDER = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
+
+
+def readable(detail: str) -> str:
+    """Messages show an unresolved `{{ name }}` as `<name>`: it is a value nobody knows yet."""
+    return _PLACEHOLDER.sub(lambda m: f"<{m.group(1)}>", detail) if "{{" in detail else detail
+
+
 def emit(out: list[Fact], task: "Task", fact: Fact) -> None:
+    if "{{" in fact.detail:
+        fact = replace(fact, detail=readable(fact.detail))
     out.append(fact if fact.scope else replace(fact, scope=task.frame.scope))
 
 
@@ -91,8 +102,8 @@ def module_defaults(node: YNode | None, path: str, frame: Frame, out: list[Fact]
                 out.append(TlsPolicy(
                     origin=Origin(path, child.key_line), product="ansible", service="http", role="client",
                     verify=False, scope=frame.scope,
-                    detail=f"`module_defaults` for `{module}` sets `{key}: {child.value}`: no task of this play "
-                           "checks the server's certificate unless it says otherwise"))
+                    detail=readable(f"`module_defaults` for `{module}` sets `{key}: {child.value}`: no task of this play "
+                           "checks the server's certificate unless it says otherwise")))
 
 
 # The mapper modules register themselves on import.

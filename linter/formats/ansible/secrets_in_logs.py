@@ -66,6 +66,17 @@ def _item_secret(item: object) -> str | None:
     return None
 
 
+def _item_reference(task: "Task") -> str | None:
+    """A secret field of the loop item that the arguments use (`{{ item.password }}`), when the
+    list itself is not known."""
+    for value in task.spec.args.values():
+        for name in _NAMES.findall(str(value)):
+            parts = name.split(".")
+            if len(parts) > 1 and parts[0] == "item" and is_secret_key(parts[-1]):
+                return parts[-1]
+    return None
+
+
 def check(task: "Task", out: list[Fact]) -> None:
     if task.no_log is True:
         return
@@ -80,6 +91,8 @@ def check(task: "Task", out: list[Fact]) -> None:
         key = _item_secret(item)
         control = task.spec.keywords.get("loop_control")
         labelled = control is not None and control.kind == "map" and control.get("label") is not None
+        if key is None:
+            key = _item_reference(task)
         if key is not None and not labelled:
             found = (None, f"item.{key}")
     if found is None:

@@ -17,6 +17,8 @@ _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _STR = "tag:yaml.org,2002:str"
+_STANDARD_TAGS = {"tag:yaml.org,2002:" + t for t in ("seq", "map", "omap", "set", "str", "int", "float", "bool",
+                                                    "null", "timestamp", "binary")} | {"!"}
 _PLAIN_TAGS = {"", "!", _STR, "tag:yaml.org,2002:timestamp", "!unsafe", "tag:yaml.org,2002:binary"}
 
 
@@ -38,10 +40,13 @@ def _scalar(node: YNode, name: str) -> object:
     if tag == _BOOL:
         return parse_bool(text)
     if tag == _INT:
-        try:
-            return int(text.replace("_", ""), 0) if not text.lstrip("+-").startswith("0") or text.strip("+-") == "0" else int(text, 8)
-        except ValueError:
-            return text
+        digits = text.replace("_", "")
+        for base in (10, 0, 8):
+            try:
+                return int(digits, base)
+            except ValueError:
+                continue
+        return text
     if tag == _FLOAT:
         try:
             return float(text.replace("_", ""))
@@ -60,8 +65,8 @@ def to_python(node: YNode | None, name: str = "") -> object:
         return None
     if node.kind == "scalar":
         return _scalar(node, name)
+    if node.tag and node.tag not in _STANDARD_TAGS:
+        return Unknown(name or f"value tagged {node.tag}")
     if node.kind == "seq":
         return [to_python(child, name) for child in node.value]
-    if node.tag not in ("", "tag:yaml.org,2002:map") and not node.tag.startswith("tag:yaml.org"):
-        return Unknown(name or f"value tagged {node.tag}")
     return {key: to_python(child, key) for key, child in node.value.items()}

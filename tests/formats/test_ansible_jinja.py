@@ -1,0 +1,76 @@
+"""The sandboxed renderer: Ansible filters, placeholders, the line map, and its bounds."""
+from __future__ import annotations
+
+import pytest
+
+from linter.formats.ansible.jinja import Renderer, RenderError, add_line_markers, split_marked
+from linter.formats.ansible.values import Vaulted
+
+
+def renderer(variables: dict | None = None, templates: dict | None = None) -> Renderer:
+    variables = variables or {}
+    templates = templates or {}
+    return Renderer(lambda k: variables[k], lambda k: k in variables, templates.get)
+
+
+def test_line_map_follows_loops_and_trimmed_blocks():
+    text = "[global]\n{% for s in shares %}\n[{{ s }}]\n  guest ok = yes\n{% endfor %}\nend\n"
+    out = renderer({"shares": ["a", "b"]}).render_file(text)
+    pairs = list(zip(out.text.split("\n"), out.line_map))
+    assert pairs[:5] == [("[global]", 1), ("[a]", 3), ("  guest ok = yes", 4), ("[b]", 3), ("  guest ok = yes", 4)]
+    assert ("end", 6) in pairs
+
+
+def test_markers_skip_lines_inside_tags():
+    marked = add_line_markers("a\n{{ x +\n 1 }}\nb\n")
+    assert marked.split("\n")[2] == " 1 }}"  # inside an expression: no marker
+    assert [n for _, n in split_marked("\x1e1\x1fa\n\x1e3\x1f\x1e4\x1fb")] == [1, 4]
+
+
+def test_undefined_values_stay_visible_and_defaults_apply():
+    r = renderer({"a": "x"})
+    assert r.render_file("k = {{ missing }}").text == "k = {{ missing }}"
+    assert r.render_file("k = {{ missing | default('no') }} {{ a | d('z') }}").text == "k = no x"
+
+
+@pytest.mark.parametrize("expr,expected", [
+    ("'yes' | bool", "True"), ("'off' | bool", "False"), ("['a','b'] | join(',')", "a,b"),
+    ("'A' | lower", "a"), ("{'k': 1} | to_json", '{"k": 1}'), ("'abc' | regex_replace('b', 'x')", "axc"),
+    ("true | ternary('yes', 'no')", "yes"), ("'x' | mandatory", "x"), ("'x' | some.collection.filter", "{{ some.collection.filter }}"),
+])
+def test_ansible_filters(expr, expected):
+    assert renderer().render_file("{{ " + expr + " }}").text == expected
+
+
+def test_lookups_and_vault_are_unknown_never_run():
+    r = renderer({"pw": Vaulted("pw")})
+    assert r.render_file("{{ lookup('pipe', 'touch /tmp/x') }}").text == "{{ lookup('pipe') }}"
+    assert r.render_file("password = {{ pw }}").text == "password = {{ pw }}"
+    assert r.render_file("{% if lookup('env', 'X') %}guest ok = yes{% endif %}").text == ""
+
+
+def test_value_keeps_native_types():
+    r = renderer({"shares": [1, 2], "flag": True})
+    assert r.value("{{ shares }}") == [1, 2]
+    assert r.value("{{ flag }}") is True
+    assert r.value("port {{ shares[0] }}") == "port 1"
+
+
+@pytest.mark.parametrize("template", [
+    "{{ ''.__class__.__mro__ }}", "{{ cycler.__init__.__globals__ }}", "{{ ''|attr('__class__') }}",
+    "{% for i in range(10**7) %}{% endfor %}", "{{ 'a' * 10**9 }}", "{{ 2 ** 99999999 }}",
+    "{% include '../../etc/shadow' %}", "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "{% for %}",
+])
+def test_hostile_templates_raise_render_error(template):
+    with pytest.raises(RenderError):
+        renderer().render_file(template)
+
+
+def test_includes_resolve_through_the_fetch_function():
+    r = renderer({"v": "1"}, {"part.j2": "x = {{ v }}"})
+    assert r.render_file("{% include 'part.j2' %}").text == "x = 1"
+
+
+def test_header_line_overrides_trim_blocks():
+    text = "#jinja2: trim_blocks: False\n{% if true %}\na\n{% endif %}\n"
+    assert renderer().render_file(text).text.startswith("\n\na")

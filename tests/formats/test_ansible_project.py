@@ -1,0 +1,136 @@
+"""Ansible projects end to end: context found from any one file, variable precedence,
+inventories, claims, includes and loops."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linter.engine import ReadContext, scan
+from linter.facts import AnonymousAccess, Ingress
+from linter.formats.ansible.inventory import parse_ini, parse_yaml_inventory
+from linter.model import SourceFile
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+ROLE = {
+    "site.yml": "- hosts: nas\n  roles:\n    - samba\n",
+    "hosts": "[nas]\nnas1\n",
+    "roles/samba/tasks/main.yml": "- template: src=smb.conf.j2 dest=/etc/samba/smb.conf\n",
+    "roles/samba/defaults/main.yml": "samba_guest: true\n",
+    "roles/samba/templates/smb.conf.j2": (
+        "[global]\n interfaces = lo 10.0.0.0/8\n bind interfaces only = yes\n[scans]\n path = /srv\n"
+        "{% if samba_guest %}\n guest ok = yes\n{% endif %}\n"),
+}
+
+
+def findings(root: Path, rules, *paths: str):
+    targets = [str(root / p) for p in paths] or [str(root)]
+    result = scan(targets, rules, root=str(root))
+    return sorted((f.rule_id, f.origin.path, f.origin.line) for f in result.active)
+
+
+@pytest.mark.parametrize("only", [None, "roles/samba/templates/smb.conf.j2", "roles/samba/defaults/main.yml", "site.yml"])
+def test_any_one_file_brings_the_whole_project(tmp_path, rules, only):
+    write(tmp_path, ROLE)
+    found = findings(tmp_path, rules, *([only] if only else []))
+    assert found == [("PG201", "roles/samba/templates/smb.conf.j2", 7)]
+
+
+def test_a_rendered_template_is_not_judged_again_raw(tmp_path, rules):
+    files = dict(ROLE)
+    files["group_vars/nas.yml"] = "samba_guest: false\n"
+    write(tmp_path, files)
+    assert findings(tmp_path, rules) == []  # raw, ` guest ok = yes` would be a finding
+
+
+@pytest.mark.parametrize("layer,expect", [
+    ({}, True),  # role default
+    ({"group_vars/all.yml": "samba_guest: false\n"}, False),
+    ({"group_vars/all.yml": "samba_guest: false\n", "group_vars/nas.yml": "samba_guest: true\n"}, True),
+    ({"group_vars/nas.yml": "samba_guest: false\n", "host_vars/nas1.yml": "samba_guest: true\n"}, True),
+    ({"roles/samba/vars/main.yml": "samba_guest: false\n", "group_vars/nas.yml": "samba_guest: true\n"}, False),
+])
+def test_variable_precedence(tmp_path, rules, layer, expect):
+    files = dict(ROLE)
+    files.update(layer)
+    if "host_vars/nas1.yml" in layer:
+        files["site.yml"] = "- hosts: nas1\n  roles:\n    - samba\n"
+    write(tmp_path, files)
+    assert bool(findings(tmp_path, rules)) is expect
+
+
+def test_play_and_role_params_override_group_vars(tmp_path, rules):
+    files = dict(ROLE)
+    files["group_vars/nas.yml"] = "samba_guest: true\n"
+    files["site.yml"] = "- hosts: nas\n  vars:\n    samba_guest: true\n  roles:\n    - role: samba\n      samba_guest: false\n"
+    write(tmp_path, files)
+    assert findings(tmp_path, rules) == []
+
+
+def test_includes_loops_and_import_role(tmp_path, rules):
+    write(tmp_path, {
+        "site.yml": "- hosts: all\n  tasks:\n    - import_role:\n        name: fw\n        tasks_from: open\n",
+        "roles/fw/tasks/open.yml": "- include_tasks: ports.yml\n",
+        "roles/fw/tasks/ports.yml": ("- community.general.ufw:\n    rule: allow\n    port: '{{ item }}'\n"
+                                     "  loop: '{{ fw_ports }}'\n"),
+        "roles/fw/defaults/main.yml": "fw_ports: ['22', '445']\n",
+    })
+    result = scan([str(tmp_path)], rules, root=str(tmp_path))
+    ingress = [f for f in result.facts if isinstance(f, Ingress)]
+    assert sorted(f.port_from for f in ingress) == [22, 445]
+    assert {f.origin.path for f in ingress} == {"roles/fw/tasks/ports.yml"}
+
+
+def test_project_evaluated_once_however_many_files(tmp_path, rules):
+    files = dict(ROLE)
+    files.update({f"roles/samba/tasks/extra{i}.yml": "- debug: msg=x\n" for i in range(5)})
+    write(tmp_path, files)
+    result = scan([str(tmp_path)], rules, root=str(tmp_path))
+    assert len([f for f in result.facts if isinstance(f, AnonymousAccess)]) == 1
+
+
+def test_ini_inventory_groups_children_and_vars(tmp_path):
+    text = "[nas]\nnas1 smb_port=445 flag=True\n[pacs:children]\nnas\n[pacs:vars]\nzone=public\n"
+    inv = parse_ini(SourceFile(str(tmp_path / "hosts"), "hosts", "ansible", text))
+    assert inv.hosts_of("pacs") == {"nas1"}
+    assert inv.host_vars["nas1"]["smb_port"].value == 445 and inv.host_vars["nas1"]["flag"].value is True
+    assert inv.groups["pacs"].vars["zone"].value == "public"
+    assert inv.parents_of("nas") == ["pacs"]
+
+
+def test_yaml_inventory(tmp_path):
+    text = "all:\n  vars:\n    a: 1\n  children:\n    nas:\n      hosts:\n        nas1:\n          b: 2\n"
+    inv = parse_yaml_inventory(SourceFile(str(tmp_path / "inventory.yml"), "inventory.yml", "ansible", text))
+    assert inv.hosts_of("all") == {"nas1"} and inv.host_vars["nas1"]["b"].value == 2
+    assert inv.groups["all"].vars["a"].origin.line == 3
+
+
+def test_task_file_no_play_reaches_is_still_read(tmp_path, rules):
+    write(tmp_path, {"site.yml": "- hosts: all\n  tasks: []\n",
+                     "tasks/firewall.yml": "- ufw: rule=allow port=445\n"})
+    assert findings(tmp_path, rules) == [("PG110", "tasks/firewall.yml", 1)]
+
+
+def test_nothing_is_read_outside_the_scanned_tree(tmp_path, rules):
+    outside = tmp_path / "outside"
+    write(outside, {"smb.conf.j2": "[x]\n guest ok = yes\n"})
+    project = tmp_path / "project"
+    write(project, {"roles/r/tasks/main.yml": "- template: src=../../../../outside/smb.conf.j2 dest=/etc/samba/smb.conf\n"
+                                               "- include_tasks: ../../../../outside/tasks.yml\n"})
+    write(outside, {"tasks.yml": "- ufw: rule=allow port=445\n"})
+    result = scan([str(project)], rules, root=str(project))
+    assert not result.active
+
+
+def test_partial_edit_keeps_only_what_it_writes(tmp_path, rules):
+    write(tmp_path, {"site.yml": "- hosts: all\n  tasks:\n    - ini_file: path=/etc/samba/smb.conf section=s option='guest ok' value=yes\n"
+                                 "    - lineinfile: path=/etc/vsftpd.conf line=write_enable=YES\n"})
+    found = findings(tmp_path, rules)
+    assert found == [("PG201", "site.yml", 3)]  # no "listens everywhere", no "anonymous_enable is absent"

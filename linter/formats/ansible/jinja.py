@@ -41,6 +41,9 @@ MAX_DEPTH = 20  # variables whose values are templates of other variables
 REGEX_TIMEOUT = 0.05
 
 _MARK = re.compile(r"\x1e(\d+)\x1f")
+_SIMPLE = re.compile(r"^\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}$")
+MAX_COMPILED = 4096  # compiled templates kept per environment
+_ENVS: dict = {}
 _TAG = re.compile(r"\{\{|\{%|\{#")
 _CLOSE = {"{{": "}}", "{%": "%}", "{#": "#}"}
 
@@ -367,7 +370,8 @@ class Budget:
 
 
 class _Loader(BaseLoader):
-    """Includes and imports, only from the folders Ansible searches for this template."""
+    """Includes and imports, only from the folders Ansible searches for the template being
+    rendered (`fetch` is set for each render: the environment is shared)."""
 
     def __init__(self, fetch: Callable[[str], str | None]):
         self.fetch = fetch
@@ -383,9 +387,14 @@ class _Env(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+"})
 
     def __init__(self, fetch: Callable[[str], str | None], trim_blocks: bool = True, lstrip_blocks: bool = False):
+        # cache_size=0: an included `base.j2` of one role must not be served to another role
         super().__init__(loader=_Loader(fetch), undefined=Placeholder, trim_blocks=trim_blocks,
-                         lstrip_blocks=lstrip_blocks, keep_trailing_newline=True, autoescape=False)
+                         lstrip_blocks=lstrip_blocks, keep_trailing_newline=True, autoescape=False, cache_size=0)
         self.budget = Budget()
+        self.depth = 0  # renders in progress (a variable's value may render another template)
+        self.capture: list = []
+        self.compiled: dict[str, object] = {}
+        self.filters["pacsguard_capture"] = lambda v: self.capture.append(v) or ""
         self.filters.update(FILTERS)
         for name, func in FILTERS.items():
             for prefix in _FQCN_PREFIXES:
@@ -564,22 +573,47 @@ class Renderer:
         self.known = known
         self.fetch = fetch or (lambda name: None)
 
-    def _env(self, **options) -> _Env:
-        return _Env(self.fetch, **options)
+    def _env(self, trim_blocks: bool = True, lstrip_blocks: bool = False) -> _Env:
+        key = (trim_blocks, lstrip_blocks)
+        env = _ENVS.get(key)
+        if env is None:
+            env = _ENVS[key] = _Env(self.fetch, trim_blocks=trim_blocks, lstrip_blocks=lstrip_blocks)
+        return env
 
     def _run(self, env: _Env, source: str, extra: dict | None = None) -> str:
+        # One environment serves every render (compiling is the expensive part); a render that
+        # starts while another is in progress shares its budget, so nesting cannot reset it.
+        saved_fetch, saved_capture = env.loader.fetch, env.capture
+        if env.depth == 0:
+            env.budget = Budget()
+        env.depth += 1
+        env.loader.fetch, env.capture = self.fetch, []
         try:
             return self._generate(env, source, extra)
         except RenderError as exc:
             if exc.line is None:
                 exc.line = _template_line(exc)
             raise
+        finally:
+            self.captured = env.capture
+            env.depth -= 1
+            env.loader.fetch, env.capture = saved_fetch, saved_capture
 
-    def _generate(self, env: _Env, source: str, extra: dict | None = None) -> str:
-        try:
+    @staticmethod
+    def _compile(env: _Env, source: str):
+        template = env.compiled.get(source)
+        if template is None:
             tree = env.parse(source)
             env.register_unknown(tree)
             template = env.from_string(tree)
+            if len(env.compiled) > MAX_COMPILED:
+                env.compiled.clear()
+            env.compiled[source] = template
+        return template
+
+    def _generate(self, env: _Env, source: str, extra: dict | None = None) -> str:
+        try:
+            template = self._compile(env, source)
             context = template.new_context(LazyVars(self.resolve, self.known, {**env.globals, **(extra or {})}), shared=True)
             chunks: list[str] = []
             size = 0
@@ -620,10 +654,18 @@ class Renderer:
             return text
         env = self._env()
         stripped = text.strip()
+        simple = _SIMPLE.match(stripped)
+        if simple and not (extra and simple.group(1) in extra):
+            name = simple.group(1)
+            if not self.known(name):
+                return Unknown(name)
+            found = self.resolve(name)
+            if isinstance(found, Opaque):
+                return found.marker if found.marker is not None else Unknown(found.label)
+            return found
         if stripped.startswith("{{") and stripped.endswith("}}") and stripped.count("{{") == 1:
-            holder: list = []
-            env.filters["pacsguard_capture"] = lambda v: holder.append(v) or ""
             self._run(env, "{{ (" + stripped[2:-2] + ") | pacsguard_capture }}", extra)
+            holder = self.captured
             if holder:
                 found = holder[0]
                 if isinstance(found, Placeholder):

@@ -42,6 +42,7 @@ class Files:
         self._dirs: dict[str, list[str]] = {}
         self._yaml: dict[str, YNode | None] = {}
         self._reported: set[str] = set()
+        self._vars: dict[str, dict[str, Var]] = {}
 
     def listdir(self, rel: str) -> list[str]:
         if rel not in self._dirs:
@@ -102,7 +103,14 @@ class Files:
         return found
 
     def vars_named(self, folder: str, name: str, layer: str) -> dict[str, Var]:
-        """`<folder>/<name>.yml` (or no suffix, .yaml, .json) or every file of `<folder>/<name>/`."""
+        """`<folder>/<name>.yml` (or no suffix, .yaml, .json) or every file of `<folder>/<name>/`.
+        Read once per scan (callers copy before changing)."""
+        key = f"{folder}\x00{name}\x00{layer}"
+        if key not in self._vars:
+            self._vars[key] = self._vars_named(folder, name, layer)
+        return self._vars[key]
+
+    def _vars_named(self, folder: str, name: str, layer: str) -> dict[str, Var]:
         found: dict[str, Var] = {}
         single = self.first_existing(folder, (name,))
         if single is not None:

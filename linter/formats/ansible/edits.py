@@ -152,7 +152,7 @@ def find_template(task: "Task", src: str) -> str | None:
         candidate = posixpath.normpath(join(folder, src))
         if candidate.startswith(".."):
             continue
-        if task.frame.files.ctx.exists(candidate):
+        if task.frame.files.exists(candidate):
             return candidate
     return None
 
@@ -222,7 +222,7 @@ def copy(task: "Task", out: list[Fact]) -> None:
     folders.append(join(posixpath.dirname(task.path), "files"))
     for folder in folders:
         rel = posixpath.normpath(join(folder, src))
-        if rel.startswith("..") or not task.frame.files.ctx.exists(rel):
+        if rel.startswith("..") or not task.frame.files.exists(rel):
             continue
         source = task.frame.files.source(rel)
         fmt = dest_format(dest, source.text if source else "", fallback=rel)

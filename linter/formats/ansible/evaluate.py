@@ -455,7 +455,7 @@ class Evaluator:
             rel = posixpath.normpath(join(folder, name))
             if rel.startswith(".."):
                 continue
-            if self.files.ctx.exists(rel):
+            if self.files.exists(rel):
                 self._run_file(frame.child(params or None), rel, depth + 1)
                 return
 

@@ -43,6 +43,16 @@ class Files:
         self._yaml: dict[str, YNode | None] = {}
         self._reported: set[str] = set()
         self._vars: dict[str, dict[str, Var]] = {}
+        self._exists: dict[str, bool] = {}
+
+    def exists(self, rel: str) -> bool:
+        """A file (not a folder) of the scanned tree; asked once per path."""
+        found = self._exists.get(rel)
+        if found is None:
+            folder, _, name = rel.rpartition("/")
+            found = name in self.listdir(folder or ".") and self.ctx.exists(rel)
+            self._exists[rel] = found
+        return found
 
     def listdir(self, rel: str) -> list[str]:
         if rel not in self._dirs:
@@ -53,10 +63,10 @@ class Files:
         return name in self.listdir(folder)
 
     def is_dir(self, rel: str) -> bool:
-        return bool(self.listdir(rel)) and not self.ctx.exists(rel)
+        return bool(self.listdir(rel)) and not self.exists(rel)
 
     def source(self, rel: str) -> SourceFile | None:
-        if rel == "." or not self.ctx.exists(rel):
+        if rel == "." or not self.exists(rel):
             return None
         return self.ctx.load(rel, None, "ansible")
 
@@ -88,7 +98,7 @@ class Files:
             for suffix in ("", *YAML_SUFFIXES):
                 if stem + suffix in names:
                     candidate = join(folder, stem + suffix)
-                    if self.ctx.exists(candidate):
+                    if self.exists(candidate):
                         return candidate
         return None
 
@@ -116,7 +126,7 @@ class Files:
         if single is not None:
             found.update(self.vars_file(single, layer))
         sub = join(folder, name)
-        if name in self.listdir(folder) and not self.ctx.exists(sub):
+        if name in self.listdir(folder) and not self.exists(sub):
             for entry in self.listdir(sub):
                 if entry.endswith(YAML_SUFFIXES) or "." not in entry:
                     found.update(self.vars_file(join(sub, entry), layer))
@@ -195,21 +205,21 @@ def discover_layout(root: str, files: Files) -> ProjectLayout:
         for name in files.listdir(folder):
             if name.endswith((".yml", ".yaml")) and name not in INVENTORY_NAMES:
                 rel = join(folder, name)
-                if files.ctx.exists(rel) and is_playbook(files.yaml(rel)):
+                if files.exists(rel) and is_playbook(files.yaml(rel)):
                     layout.playbooks.append(rel)
     # Inventories, and the folders whose group_vars/ and host_vars/ apply.
     layout.vars_dirs.append(root)
     for name in INVENTORY_NAMES:
         rel = join(root, name)
         if name in names:
-            if files.ctx.exists(rel):
+            if files.exists(rel):
                 layout.inventories.append(rel)
             else:
                 _inventory_dir(rel, files, layout)
     if "inventories" in names:
         for env in files.listdir(join(root, "inventories")):
             folder = join(root, "inventories", env)
-            if files.ctx.exists(folder):
+            if files.exists(folder):
                 layout.inventories.append(folder)
             else:
                 _inventory_dir(folder, files, layout)
@@ -217,7 +227,7 @@ def discover_layout(root: str, files: Files) -> ProjectLayout:
         roles_dir = join(folder, "roles")
         for name in files.listdir(roles_dir):
             path = join(roles_dir, name)
-            if files.listdir(path) and not files.ctx.exists(path):
+            if files.listdir(path) and not files.exists(path):
                 layout.roles.setdefault(name, Role(name, path))
     return layout
 
@@ -228,5 +238,5 @@ def _inventory_dir(folder: str, files: Files, layout: ProjectLayout) -> None:
         rel = join(folder, entry)
         if entry in ("group_vars", "host_vars") or entry.startswith(".") or entry.endswith((".md", ".txt", ".py", ".sh")):
             continue
-        if files.ctx.exists(rel):
+        if files.exists(rel):
             layout.inventories.append(rel)

@@ -171,14 +171,19 @@ def template(task: "Task", out: list[Fact]) -> None:
     fmt = dest_format(dest, source.text, fallback=rel)
     if fmt is None:
         return
-    ctx = task.frame.files.ctx
-    ctx.claim(rel, f"{task.path}:{task.spec.line}")
     try:
         rendered = task.frame.renderer().render_file(source.text)
     except RenderError as exc:
         _problem(task, "PG001", f"template cannot be rendered safely: {exc.message}", Origin(rel, exc.line or 1, 1))
+        _claim(task, rel)
         return
     _read_mapped(task, out, fmt, rendered.text, rel, rendered.line_map, source.lines, what="rendered template")
+    _claim(task, rel)
+
+
+def _claim(task: "Task", rel: str) -> None:
+    """After reading: a reader that skips claimed files (Orthanc's) must still read ours."""
+    task.frame.files.ctx.claim(rel, f"{task.path}:{task.spec.line}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,8 +233,8 @@ def copy(task: "Task", out: list[Fact]) -> None:
         fmt = dest_format(dest, source.text if source else "", fallback=rel)
         if source is None or fmt is None:
             return
-        task.frame.files.ctx.claim(rel, f"{task.path}:{task.spec.line}")
         _read_mapped(task, out, fmt, source.text, rel, list(range(1, len(source.lines) + 2)), None, what="copied file")
+        _claim(task, rel)
         return
 
 

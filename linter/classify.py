@@ -48,7 +48,7 @@ def _ansible_by_name(raw: str, parents: list[str]) -> bool:
     if any(p in ("group_vars", "host_vars") for p in parents[-2:]):
         return yaml_name or raw.endswith(".json") or "." not in raw
     if yaml_name and parents and parents[-1] in _ANSIBLE_ROLE_DIRS and (
-            "roles" in parents[:-1] or parents[-1] in ("tasks", "handlers")):
+            "roles" in parents[:-1] or parents[-1] in ("tasks", "handlers") or raw in ("main.yml", "main.yaml")):
         return True
     if "etc" in parents:
         return False  # /etc/hosts of a host tree is not an inventory

@@ -190,6 +190,12 @@ def _claim(task: "Task", rel: str) -> None:
 # copy
 
 
+def _task_lines(task: "Task") -> list[str] | None:
+    """The task file's lines: the variables an edited line names are on them."""
+    source = task.frame.files.source(task.path)
+    return source.lines if source is not None else None
+
+
 def _content_lines(task: "Task", arg: str, text: str) -> list[int]:
     """Source line of each line of a written block (`content: |` starts on the next line)."""
     node = task.spec.nodes.get(arg)
@@ -217,7 +223,8 @@ def copy(task: "Task", out: list[Fact]) -> None:
         fmt = dest_format(dest, text)
         if fmt is None:
             return
-        _read_mapped(task, out, fmt, text, task.path, _content_lines(task, "content", text), None, what="copied content")
+        _read_mapped(task, out, fmt, text, task.path, _content_lines(task, "content", text), _task_lines(task),
+                     what="copied content")
         return
     src = text_of(task.args.get("src"))
     if src is None or dest is None or src.startswith("/") or src.endswith("/"):
@@ -266,7 +273,8 @@ def _partial(task: "Task", out: list[Fact], fmt: str, lines: list[tuple[str, int
         text_lines.append(text)
         line_map.append(line)
         keep.add(len(text_lines))
-    _read_mapped(task, out, fmt, "\n".join(text_lines) + "\n", task.path, line_map, None, keep, what="the edited line")
+    _read_mapped(task, out, fmt, "\n".join(text_lines) + "\n", task.path, line_map, _task_lines(task), keep,
+                 what="the edited line")
 
 
 @mapper("lineinfile")
@@ -314,13 +322,13 @@ def ini_file(task: "Task", out: list[Fact]) -> None:
     option = text_of(task.args.get("option"))
     if option is None:
         return
-    value = task.args.get("value")
-    values = value if isinstance(value, list) else [value]
+    value = task.args.get("values") if task.args.get("value") is None else task.args.get("value")
+    values = value if isinstance(value, list) else [value]  # `values` (a list) since community.general 3.6
     section = task.args.get("section")
     section_text = text_of(section) if section is not None else None
     if section is not None and section_text is None:
         return  # a templated section: which share it edits is unknown
-    line = task.spec.lines.get("value", task.spec.lines.get("option", task.spec.line))
+    line = task.spec.lines.get("value") or task.spec.lines.get("values") or task.spec.lines.get("option", task.spec.line)
     written = [(f"{option} = {v if v is not None else ''}" if not isinstance(v, bool) else f"{option} = {'yes' if v else 'no'}", line)
                for v in values]
     fmt = dest_format(dest, "\n".join(t for t, _ in written))

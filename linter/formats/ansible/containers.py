@@ -95,3 +95,41 @@ def docker_container(task: "Task", out: list[Fact]) -> None:
         line = where[fact.origin.line - 1] if 0 < fact.origin.line <= len(where) else task.spec.line
         emit(out, task, replace(fact, origin=Origin(task.path, line), scope=task.frame.scope,
                                 detail=fact.detail.replace("compose service", "container")))
+
+
+def _last_line(node) -> int:
+    last = max(node.line, node.key_line)
+    if node.kind == "map":
+        for child in node.value.values():
+            last = max(last, _last_line(child))
+    elif node.kind == "seq":
+        for child in node.value:
+            last = max(last, _last_line(child))
+    return last
+
+
+@mapper("docker_compose", "docker_compose_v2")
+def docker_compose(task: "Task", out: list[Fact]) -> None:
+    """An inline `definition:` is a compose file written in the task: its own lines are read by
+    the compose reader (templated values stay unknown). `project_src` points at a compose file
+    of the tree, which the compose reader reads anyway."""
+    node = task.spec.nodes.get("definition")
+    source = task.frame.files.source(task.path)
+    if node is None or node.kind != "map" or source is None or (text_of(task.args.get("state")) or "present") == "absent":
+        return
+    first, last = node.line, _last_line(node)
+    lines = source.lines[first - 1:last]
+    if not lines:
+        return
+    indent = min((len(l) - len(l.lstrip()) for l in lines if l.strip()), default=0)
+    text = "\n".join(l[indent:] for l in lines) + "\n"
+    from linter.formats import compose
+
+    ctx = task.frame.files.ctx
+    try:
+        facts = compose.read(SourceFile(str(ctx.root / task.path), task.path, "compose", text), ctx)
+    except ParseError:
+        return
+    for fact in facts:
+        line = first + fact.origin.line - 1 if fact.origin.path == task.path else fact.origin.line
+        emit(out, task, replace(fact, origin=Origin(fact.origin.path, line), scope=task.frame.scope))

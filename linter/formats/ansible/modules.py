@@ -24,13 +24,13 @@ if TYPE_CHECKING:
     from linter.formats.ansible.evaluate import Task
 
 Mapper = Callable[["Task", list[Fact]], None]
-MAPPERS: dict[str, Mapper] = {}
+MAPPERS: dict[str, list[Mapper]] = {}  # a module may have several (apt: packages installed, signatures)
 
 
 def mapper(*names: str) -> Callable[[Mapper], Mapper]:
     def register(func: Mapper) -> Mapper:
         for name in names:
-            MAPPERS[name] = func
+            MAPPERS.setdefault(name, []).append(func)
         return func
     return register
 
@@ -70,13 +70,12 @@ def map_task(task: "Task", out: list[Fact]) -> None:
     _validate_certs(task, out)
     from linter.formats.ansible import secrets_in_logs
     secrets_in_logs.check(task, out)
-    func = MAPPERS.get(task.module)
-    if func is not None:
+    for func in MAPPERS.get(task.module, ()):
         func(task, out)
 
 
 def _validate_certs(task: "Task", out: list[Fact]) -> None:
-    for key in ("validate_certs", "validate_cert", "verify_ssl", "ssl_verify"):
+    for key in ("validate_certs", "validate_cert", "verify_ssl", "ssl_verify", "sslverify"):
         if key not in task.args:
             continue
         if flag_of(task.args[key]) is False:

@@ -1,7 +1,10 @@
-"""Downloads and HTTP calls in clear text: get_url, uri, apt_key, rpm_key, unarchive (`http://`).
+"""Downloads and HTTP calls in clear text: get_url, uri, apt_key, rpm_key, unarchive (`http://`),
+and package installs whose signature check is off (`allow_unauthenticated`, `disable_gpg_check`,
+`gpgcheck: no`).
 
-A download over plain HTTP without a `checksum` can be replaced on the way (PG530); a `uri` call
-that sends a password over plain HTTP gives it to anyone on the path (PG505). Loopback URLs stay
+A download over plain HTTP without a `checksum` can be replaced on the way, as can a package
+whose signature is not checked (PG530); a `uri` call that sends a password or data over plain
+HTTP gives it to anyone on the path (PG505). Loopback URLs stay
 on the host and are not reported.
 """
 from __future__ import annotations
@@ -58,9 +61,32 @@ def uri(task: "Task", out: list[Fact]) -> None:
         sends.append("headers")
     if "@" in url.split("/")[2]:
         sends.append("url")
-    if not sends and flag_of(task.args.get("force_basic_auth")) is not True:
-        return
-    what = ", ".join(f"`{s}`" for s in sends) or "`force_basic_auth`"
+    if flag_of(task.args.get("force_basic_auth")) is True and not sends:
+        sends.append("force_basic_auth")
+    data = [k for k in ("body", "src") if task.args.get(k) is not None]
+    if not sends and not data:
+        return  # a plain GET of public data
+    what = (f"credentials ({', '.join(f'`{s}`' for s in sends)})" if sends else
+            f"data (`{data[0]}`)")
     emit(out, task, TlsPolicy(
         origin=task.origin(arg), product="ansible", service="http", role="client", enforced=False,
-        detail=f"`{task.spec.fqcn}` sends credentials ({what}) to `{shown(url)}` over plain HTTP{describe(task.vars_of(arg))}"))
+        detail=f"`{task.spec.fqcn}` sends {what} to `{shown(url)}` over plain HTTP{describe(task.vars_of(arg))}"))
+
+
+# Package managers: switches that install packages whose signature was not checked.
+_UNSIGNED = {"allow_unauthenticated": True, "disable_gpg_check": True, "gpgcheck": False,
+             "repo_gpgcheck": None, "skip_broken": None}
+
+
+@mapper("apt", "yum", "dnf", "zypper", "yum_repository", "zypper_repository", "package")
+def unsigned_packages(task: "Task", out: list[Fact]) -> None:
+    for key in ("allow_unauthenticated", "disable_gpg_check", "gpgcheck"):
+        if key not in task.args:
+            continue
+        flag = flag_of(task.args[key])
+        if flag is None or flag != _UNSIGNED[key]:
+            continue
+        emit(out, task, Setting(
+            origin=task.origin(key), product="ansible", key="unsigned-packages", value=key, raw=task.quoted(key),
+            detail=f"`{task.spec.fqcn}` sets `{key}: {task.quoted(key)}`: packages are installed without "
+                   "checking their signature, so a tampered mirror or download is installed as is"))

@@ -134,3 +134,29 @@ def test_partial_edit_keeps_only_what_it_writes(tmp_path, rules):
                                  "    - lineinfile: path=/etc/vsftpd.conf line=write_enable=YES\n"})
     found = findings(tmp_path, rules)
     assert found == [("PG201", "site.yml", 3)]  # no "listens everywhere", no "anonymous_enable is absent"
+
+
+def test_rendered_secrets_are_listed_for_masking(tmp_path, rules):
+    write(tmp_path, {
+        "roles/ddns/tasks/main.yml": "- template: src=ddclient.conf.j2 dest=/etc/ddclient.conf\n",
+        "roles/ddns/defaults/main.yml": "ddns_password: Zq8kLm2pXw\n",
+        "roles/ddns/templates/ddclient.conf.j2": "protocol=dyndns2\nssl=yes\nlogin=clinic\npassword={{ ddns_password }}\nclinic.dyndns.org\n",
+    })
+    result = scan([str(tmp_path)], rules, root=str(tmp_path))
+    hits = [f for f in result.active if f.rule_id == "PG403"]
+    assert hits and hits[0].origin.path.endswith("ddclient.conf.j2") and hits[0].origin.line == 4
+    assert "Zq8kLm2pXw" in hits[0].secrets
+    assert "ddns_password" in hits[0].message and "Zq8kLm2pXw" not in hits[0].message
+
+
+def test_a_mapper_bug_costs_one_task(tmp_path, rules, monkeypatch):
+    from linter.formats.ansible import modules
+
+    def broken(task, out):
+        raise ValueError("boom")
+
+    monkeypatch.setitem(modules.MAPPERS, "get_url", [broken])
+    write(tmp_path, {"site.yml": "- hosts: all\n  tasks:\n    - get_url: url=http://x/y dest=/tmp\n"
+                                 "    - ufw: rule=allow port=445\n"})
+    found = findings(tmp_path, rules)
+    assert ("PG005", "site.yml", 3) in found and ("PG110", "site.yml", 4) in found

@@ -410,7 +410,7 @@ class Evaluator:
             return
         if spec.module in ("set_fact", "include_vars", "meta", "debug", "pause", "fail", "assert", "add_host", "group_by"):
             if spec.module == "debug":
-                modules.map_task(Task(spec, spec.args, path, tframe, no_log, False), self.facts)
+                self._map(Task(spec, spec.args, path, tframe, no_log, False))
             return
         items, looped = self._loop_items(tframe, node)
         loop_control = node.get("loop_control")
@@ -422,8 +422,17 @@ class Evaluator:
             if looped:
                 iframe.extra[loop_var] = item
             args = {k: iframe.render(v) for k, v in spec.args.items()}
-            task = Task(spec, args, path, iframe, no_log, looped)
+            self._map(Task(spec, args, path, iframe, no_log, looped))
+
+    def _map(self, task: Task) -> None:
+        """A mapper bug costs one task (PG005 on its line), not the whole project."""
+        try:
             modules.map_task(task, self.facts)
+        except RecursionError:
+            self.files.problem(task.path, "nested too deeply to evaluate this task", task.spec.line)
+        except Exception as exc:  # noqa: BLE001
+            self.files.problem(task.path, f"internal error while reading this task ({type(exc).__name__}: {exc}); "
+                               "please report it", task.spec.line, rule="PG005")
 
     def _loop_items(self, frame: Frame, node: YNode) -> tuple[list[object], bool]:
         for key, child in node.value.items():

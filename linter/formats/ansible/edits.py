@@ -207,7 +207,7 @@ def _content_lines(task: "Task", arg: str, text: str) -> list[int]:
                                             re.search(r":\s*[|>]", task.frame.files.source(task.path).line_text(node.line) or ""))
     start = node.line + 1 if block else node.line
     count = text.count("\n") + 1
-    if raw.count("\n") == text.count("\n"):
+    if raw.rstrip("\n").count("\n") == text.rstrip("\n").count("\n"):
         return [start + i for i in range(count)]
     return [first] * count
 

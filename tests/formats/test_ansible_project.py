@@ -160,3 +160,10 @@ def test_a_mapper_bug_costs_one_task(tmp_path, rules, monkeypatch):
                                  "    - ufw: rule=allow port=445\n"})
     found = findings(tmp_path, rules)
     assert ("PG005", "site.yml", 3) in found and ("PG110", "site.yml", 4) in found
+
+
+def test_template_src_under_role_path(tmp_path, rules):
+    files = dict(ROLE)
+    files["roles/samba/tasks/main.yml"] = "- template:\n    src: '{{ role_path }}/templates/smb.conf.j2'\n    dest: /etc/samba/smb.conf\n"
+    write(tmp_path, files)
+    assert findings(tmp_path, rules) == [("PG201", "roles/samba/templates/smb.conf.j2", 7)]

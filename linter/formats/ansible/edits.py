@@ -148,6 +148,10 @@ def _read_mapped(task: "Task", sink: list[Fact], fmt: str, text: str, relpath: s
 def find_template(task: "Task", src: str) -> str | None:
     if not src or src.startswith("/") or "\x00" in src:
         return None
+    role = task.frame.role_path
+    if role and (src == role or src.startswith(role.rstrip("/") + "/")):  # `{{ role_path }}/templates/x.j2`
+        candidate = posixpath.normpath(src)
+        return candidate if task.frame.files.exists(candidate) else None
     for folder in task.frame.template_dirs:
         candidate = posixpath.normpath(join(folder, src))
         if candidate.startswith(".."):

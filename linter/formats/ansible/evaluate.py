@@ -335,6 +335,8 @@ class Evaluator:
         role_vars = self.files.vars_named(role.dir("vars"), vars_from, "role vars")
         child = frame.child(role_vars, bottom=defaults, role_path=role.path, task_dir=role.dir("tasks"),
                             template_dirs=[role.dir("templates"), role.path])
+        # `{{ role_path }}/templates/x.j2`: the role's folder, as a path of the scanned tree
+        child.extra["role_path"] = role.path
         if params:
             child = child.child(params)
         return child

@@ -167,3 +167,13 @@ def test_template_src_under_role_path(tmp_path, rules):
     files["roles/samba/tasks/main.yml"] = "- template:\n    src: '{{ role_path }}/templates/smb.conf.j2'\n    dest: /etc/samba/smb.conf\n"
     write(tmp_path, files)
     assert findings(tmp_path, rules) == [("PG201", "roles/samba/templates/smb.conf.j2", 7)]
+
+
+def test_a_group_below_the_plays_hosts_with_its_own_variables(tmp_path, rules):
+    files = dict(ROLE)
+    files.update({"site.yml": "- hosts: all\n  roles:\n    - samba\n",
+                  "hosts": "[nas]\nnas1\n[office]\npc1\n",
+                  "roles/samba/defaults/main.yml": "samba_guest: false\n",
+                  "group_vars/nas.yml": "samba_guest: true\n"})
+    write(tmp_path, files)
+    assert findings(tmp_path, rules) == [("PG201", "roles/samba/templates/smb.conf.j2", 7)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from linter.facts import Fact
 from linter.formats.ansible import modules
 from linter.formats.ansible.frame import Frame
-from linter.formats.ansible.inventory import Inventory, looks_like_yaml_inventory, parse_ini, parse_yaml_inventory
+from linter.formats.ansible.inventory import Group, Inventory, looks_like_yaml_inventory, parse_ini, parse_yaml_inventory
 from linter.formats.ansible.layout import Files, ProjectLayout, Role, discover_layout, join, parent
 from linter.formats.ansible.tasks import TaskSpec, normalise, short_name
 from linter.formats.ansible.values import Unknown, Var
@@ -24,6 +24,7 @@ from linter.model import Origin, ParseError
 
 MAX_INCLUDE_DEPTH = 16
 MAX_LOOP_ITEMS = 64
+MAX_VARIANTS = 8  # groups below a play's hosts evaluated with their own variables
 INCLUDE_TASKS = frozenset({"include_tasks", "import_tasks", "include"})
 INCLUDE_ROLE = frozenset({"include_role", "import_role"})
 PLAY_SECTIONS = ("pre_tasks", "tasks", "post_tasks", "handlers")
@@ -272,9 +273,39 @@ class Evaluator:
                 found[key] = Var(key, to_python(child, key), Origin(path, child.key_line), layer)
         return found
 
+    def _variants(self, pattern: str) -> list[str]:
+        """The play's own view, then one per group below its hosts whose variables differ
+        (group_vars/nas can open a share that group_vars/all keeps closed): a finding on some of
+        the play's hosts is a finding. At most MAX_VARIANTS, to stay bounded."""
+        tokens = [t.strip().lstrip("&") for t in pattern.replace(",", ":").split(":")]
+        tokens = [t for t in tokens if t and not t.startswith("!")]
+        roots = ["all"] if not tokens or any(t in ("all", "*") for t in tokens) else [t for t in tokens if t in self.inventory.groups]
+        below: list[str] = []
+        for root in roots:
+            stack = [root]
+            while stack and len(below) < 200:
+                group = stack.pop()
+                for child in sorted(self.inventory.groups.get(group, Group(group)).children, reverse=True):
+                    if child not in below and child not in roots:
+                        below.append(child)
+                        stack.append(child)
+        with_vars = [g for g in below if self._group_has_vars(g)]
+        return [pattern] + with_vars[:MAX_VARIANTS]
+
+    def _group_has_vars(self, group: str) -> bool:
+        if self.inventory.groups.get(group) is not None and self.inventory.groups[group].vars:
+            return True
+        return any(self.files.vars_named(join(folder, "group_vars"), group, f"group_vars/{group}")
+                   for folder in self.layout.vars_dirs)
+
     def _run_play(self, path: str, play: YNode) -> None:
         pattern = self._pattern(play)
-        frame = self._base_frame(pattern, self._scope_of(pattern))
+        for variant in self._variants(pattern):
+            self._run_play_as(path, play, pattern, variant)
+
+    def _run_play_as(self, path: str, play: YNode, pattern: str, variant: str) -> None:
+        frame = self._base_frame(variant, self._scope_of(pattern))
+        frame.hosts = pattern
         folder = parent(path)
         frame = frame.child(self._vars_layer(play.get("vars"), path, "play vars"), task_dir=folder,
                             template_dirs=[join(folder, "templates"), folder])

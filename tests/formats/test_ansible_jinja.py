@@ -74,3 +74,8 @@ def test_includes_resolve_through_the_fetch_function():
 def test_header_line_overrides_trim_blocks():
     text = "#jinja2: trim_blocks: False\n{% if true %}\na\n{% endif %}\n"
     assert renderer().render_file(text).text.startswith("\n\na")
+
+
+@pytest.mark.parametrize("condition", ["x == 'yes'", "x != 'no'", "x", "x | bool", "lookup('env', 'A') != 'no'"])
+def test_unknown_conditions_add_no_line(condition):
+    assert renderer().render_file("{% if " + condition + " %}guest ok = yes{% endif %}").text == ""

@@ -177,3 +177,15 @@ def test_a_group_below_the_plays_hosts_with_its_own_variables(tmp_path, rules):
                   "group_vars/nas.yml": "samba_guest: true\n"})
     write(tmp_path, files)
     assert findings(tmp_path, rules) == [("PG201", "roles/samba/templates/smb.conf.j2", 7)]
+
+
+def test_import_playbook_and_include_role_vars(tmp_path, rules):
+    files = dict(ROLE)
+    files.update({"site.yml": "- import_playbook: playbooks/nas.yml\n",
+                  "playbooks/nas.yml": ("- hosts: nas\n  tasks:\n    - include_role:\n        name: samba\n"
+                                        "      vars:\n        samba_guest: false\n"),
+                  "roles/samba/vars/main.yml": "samba_guest: true\n"})
+    write(tmp_path, files)
+    assert findings(tmp_path, rules) == []
+    (tmp_path / "playbooks/nas.yml").write_text("- hosts: nas\n  tasks:\n    - include_role:\n        name: samba\n")
+    assert findings(tmp_path, rules) == [("PG201", "roles/samba/templates/smb.conf.j2", 7)]

@@ -508,14 +508,13 @@ class Evaluator:
         role = self._find_role(name, parent(path) if frame.role_path is None else parent(frame.role_path))
         if role is None:
             return
-        params: dict[str, Var] = {}
-        task_vars = spec.keywords.get("vars")
+        # the task's `vars:` are role params here: above the role's own vars/main.yml
+        params = self._vars_layer(spec.keywords.get("vars"), path, "include_role vars")
         tasks_from = frame.render(spec.args.get("tasks_from") or "main")
         self._run_role(frame, role, params, tasks_from if isinstance(tasks_from, str) else "main",
                        Origin(path, spec.line), depth + 1,
                        defaults_from=str(spec.args.get("defaults_from") or "main"),
                        vars_from=str(spec.args.get("vars_from") or "main"))
-        del task_vars
 
 
 def with_scope(facts: list[Fact], scope: str) -> list[Fact]:

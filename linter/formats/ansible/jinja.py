@@ -93,7 +93,12 @@ class Opaque:
     def __call__(self, *args, **kwargs) -> "Opaque":
         return self
 
+    # An unknown value equals nothing and differs from nothing: `{% if x != 'no' %}` must not
+    # add the insecure line any more than `{% if x == 'yes' %}` does.
     def __eq__(self, other) -> bool:
+        return False
+
+    def __ne__(self, other) -> bool:
         return False
 
     def __hash__(self) -> int:
@@ -112,6 +117,14 @@ class Placeholder(ChainableUndefined):
 
     def __str__(self) -> str:
         return "{{ %s }}" % (self._undefined_name or "undefined")
+
+    def __eq__(self, other) -> bool:
+        return False
+
+    def __ne__(self, other) -> bool:
+        return False
+
+    __hash__ = ChainableUndefined.__hash__
 
     __html__ = __str__
 

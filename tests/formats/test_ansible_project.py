@@ -189,3 +189,13 @@ def test_import_playbook_and_include_role_vars(tmp_path, rules):
     assert findings(tmp_path, rules) == []
     (tmp_path / "playbooks/nas.yml").write_text("- hosts: nas\n  tasks:\n    - include_role:\n        name: samba\n")
     assert findings(tmp_path, rules) == [("PG201", "roles/samba/templates/smb.conf.j2", 7)]
+
+
+def test_default_omit_drops_the_argument(tmp_path, rules):
+    write(tmp_path, {"site.yml": (
+        "- hosts: all\n  vars:\n    rules_list:\n      - {port: 445}\n      - {port: 22, from_ip: 10.0.0.0/8}\n"
+        "  tasks:\n    - ufw: rule=allow port={{ item.port }} from_ip={{ item.from_ip | default(omit) }}\n"
+        "      loop: '{{ rules_list }}'\n")})
+    result = scan([str(tmp_path)], rules, root=str(tmp_path))
+    assert sorted((f.port_from, f.sources) for f in result.facts if isinstance(f, Ingress)) == [
+        (22, ("10.0.0.0/8",)), (445, ("any",))]

@@ -24,6 +24,7 @@ from linter.model import Origin, ParseError
 
 MAX_INCLUDE_DEPTH = 16
 MAX_LOOP_ITEMS = 64
+OMIT = "__omit_place_holder__"
 MAX_VARIANTS = 8  # groups below a play's hosts evaluated with their own variables
 INCLUDE_TASKS = frozenset({"include_tasks", "import_tasks", "include"})
 INCLUDE_ROLE = frozenset({"include_role", "import_role"})
@@ -455,6 +456,8 @@ class Evaluator:
             if looped:
                 iframe.extra[loop_var] = item
             args = {k: iframe.render(v) for k, v in spec.args.items()}
+            # `default(omit)`: Ansible drops the argument, so the module's default applies
+            args = {k: v for k, v in args.items() if not (isinstance(v, str) and v.startswith(OMIT))}
             self._map(Task(spec, args, path, iframe, no_log, looped))
 
     def _map(self, task: Task) -> None:

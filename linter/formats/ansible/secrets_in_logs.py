@@ -77,6 +77,21 @@ def _item_reference(task: "Task") -> str | None:
     return None
 
 
+def _secret_argument(task: "Task") -> tuple[str, str] | None:
+    """A secret argument that is printed all the same: its value is the loop item (each item is
+    printed), or the task turned logging back on with an explicit `no_log: false`."""
+    for key, written in task.spec.args.items():
+        if not is_secret_key(key) or written in (None, ""):
+            continue
+        if task.no_log is False:
+            return key, key
+        if task.looped and re.search(r"\{\{[^}]*\bitem\b", str(written)):
+            control = task.spec.keywords.get("loop_control")
+            if not (control is not None and control.kind == "map" and control.get("label") is not None):
+                return key, key
+    return None
+
+
 def check(task: "Task", out: list[Fact]) -> None:
     if task.no_log is True:
         return
@@ -86,6 +101,8 @@ def check(task: "Task", out: list[Fact]) -> None:
         if name:
             found = (arg, name)
             break
+    if found is None:
+        found = _secret_argument(task)
     if found is None and task.looped:
         item = task.frame.extra.get("item")
         key = _item_secret(item)
@@ -100,6 +117,10 @@ def check(task: "Task", out: list[Fact]) -> None:
     arg, name = found
     if arg is None:
         where = f"its loop item (`{name}`)"
+    elif arg == name and task.no_log is False:
+        where = f"`{arg}` (the task sets `no_log: false`)"
+    elif arg == name:
+        where = f"`{arg}` (its value comes from the loop item)"
     elif arg == "_raw_params":
         where = f"`{name}` in its command line"
     else:

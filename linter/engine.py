@@ -195,7 +195,7 @@ def collect_facts(discovery: Discovery) -> tuple[list[Fact], list[Finding], dict
     for (fmt, _), cands in order:
         sources = []
         for cand in cands:
-            if cand.relpath in ctx.claims and not formats.FORMATS[fmt].first:
+            if cand.relpath in ctx.claims:
                 # read in its full context by the reader that claimed it (a template an Ansible
                 # task renders): judging the raw file again would contradict that verdict
                 scanned.append(ScannedFile(cand.relpath, fmt))

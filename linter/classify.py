@@ -44,6 +44,8 @@ _ANSIBLE_INVENTORIES = ("hosts", "inventory", "hosts.ini", "inventory.ini", "hos
 
 
 def _ansible_by_name(raw: str, parents: list[str]) -> bool:
+    if "ansible_collections" in parents or parents[:1] == ["collections"]:
+        return False  # installed collections are other people's code, as are their requirements
     yaml_name = raw.endswith((".yml", ".yaml"))
     if any(p in ("group_vars", "host_vars") for p in parents[-2:]):
         return yaml_name or raw.endswith(".json") or "." not in raw

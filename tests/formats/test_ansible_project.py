@@ -199,3 +199,13 @@ def test_default_omit_drops_the_argument(tmp_path, rules):
     result = scan([str(tmp_path)], rules, root=str(tmp_path))
     assert sorted((f.port_from, f.sources) for f in result.facts if isinstance(f, Ingress)) == [
         (22, ("10.0.0.0/8",)), (445, ("any",))]
+
+
+def test_playbook_in_another_folder(tmp_path, rules):
+    files = dict(ROLE)
+    del files["site.yml"]
+    files["plays/nas.yml"] = "- hosts: nas\n  roles:\n    - samba\n  tasks:\n    - ufw: rule=allow port=445\n"
+    files["roles/samba/defaults/main.yml"] = "samba_guest: false\n"
+    files["plays/group_vars/all.yml"] = "unused: 1\n"
+    write(tmp_path, files)
+    assert ("PG110", "plays/nas.yml", 5) in findings(tmp_path, rules)

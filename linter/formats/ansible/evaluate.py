@@ -15,7 +15,7 @@ from linter.facts import Fact
 from linter.formats.ansible import modules
 from linter.formats.ansible.frame import Frame
 from linter.formats.ansible.inventory import Group, Inventory, looks_like_yaml_inventory, parse_ini, parse_yaml_inventory
-from linter.formats.ansible.layout import Files, ProjectLayout, Role, discover_layout, join, parent
+from linter.formats.ansible.layout import Files, ProjectLayout, Role, discover_layout, is_playbook, join, parent
 from linter.formats.ansible.tasks import TaskSpec, normalise, short_name
 from linter.formats.ansible.values import Unknown, Var
 from linter.formats.ansible.yamlfile import YNode, to_python
@@ -117,7 +117,12 @@ class Evaluator:
             return []
         before = len(self.facts)
         node = self.files.yaml(relpath)
-        if node is not None and node.kind == "seq" and all(i.kind == "map" for i in node.value):
+        if is_playbook(node):  # a playbook outside the project's top folder and playbooks/
+            plays = self._plays([relpath])
+            self._assign_scopes(plays, keep=True)
+            for path, play in plays:
+                self._run_play(path, play)
+        elif node is not None and node.kind == "seq" and all(i.kind == "map" for i in node.value):
             base = self._base_frame("all", self._scope_of("all"))
             self._run_file(base.child(task_dir=parent(relpath), template_dirs=[join(parent(parent(relpath)), "templates"), parent(relpath)]), relpath, 0)
         return self.facts[before:]
@@ -160,9 +165,10 @@ class Evaluator:
                 hosts.add(token)
         return hosts
 
-    def _assign_scopes(self, plays: list[tuple[str, YNode]]) -> None:
-        """Plays whose hosts overlap share a scope; `hosts: all` is the project's scope."""
-        patterns = sorted({self._pattern(play) for _, play in plays})
+    def _assign_scopes(self, plays: list[tuple[str, YNode]], keep: bool = False) -> None:
+        """Plays whose hosts overlap share a scope; `hosts: all` is the project's scope. With
+        `keep`, patterns that already have a scope keep it (a playbook found later)."""
+        patterns = sorted({self._pattern(play) for _, play in plays} - (set(self.scopes) if keep else set()))
         owner: dict[str, str] = {}
         sets = {p: self._hosts_of_pattern(p) for p in patterns}
         for p in patterns:
@@ -238,7 +244,7 @@ class Evaluator:
 
     # -- plays ---------------------------------------------------------------------------------
 
-    def _plays(self) -> list[tuple[str, YNode]]:
+    def _plays(self, roots: list[str] | None = None) -> list[tuple[str, YNode]]:
         plays: list[tuple[str, YNode]] = []
         seen: set[str] = set()
 
@@ -263,7 +269,7 @@ class Evaluator:
                     continue
                 plays.append((rel, item))
 
-        for rel in self.layout.playbooks:
+        for rel in (self.layout.playbooks if roots is None else roots):
             visit(rel, 0)
         return plays
 

@@ -209,3 +209,17 @@ def test_playbook_in_another_folder(tmp_path, rules):
     files["plays/group_vars/all.yml"] = "unused: 1\n"
     write(tmp_path, files)
     assert ("PG110", "plays/nas.yml", 5) in findings(tmp_path, rules)
+
+
+@pytest.mark.parametrize("path,fmt", [
+    ("roles/x/tasks/main.yml", "ansible"), ("roles/x/defaults/main.yml", "ansible"), ("group_vars/all", "ansible"),
+    ("inventories/prod/group_vars/nas.yml", "ansible"), ("inventories/prod/hosts", "ansible"), ("hosts", "ansible"),
+    ("tasks/firewall.yml", "ansible"), ("defaults/main.yml", "ansible"),
+    ("nas/etc/hosts", None), ("collections/ansible_collections/ns/c/roles/x/tasks/main.yml", None),
+    ("collections/requirements.yml", None), ("roles/x/templates/smb.conf.j2", "samba"),
+    ("roles/x/files/docker-compose.yml", "compose"),
+])
+def test_classification(path, fmt):
+    from linter.classify import classify_by_name
+
+    assert classify_by_name(path) == fmt

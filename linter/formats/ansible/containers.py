@@ -82,6 +82,7 @@ def docker_container(task: "Task", out: list[Fact]) -> None:
     from linter.formats import compose
 
     text, where = compose_text(task)
+    name = text_of(task.args.get("name")) or "container"
     ctx = task.frame.files.ctx
     source = SourceFile(str(ctx.root / task.path), task.path, "compose", text)
     try:
@@ -93,8 +94,8 @@ def docker_container(task: "Task", out: list[Fact]) -> None:
             emit(out, task, replace(fact, scope=task.frame.scope))
             continue
         line = where[fact.origin.line - 1] if 0 < fact.origin.line <= len(where) else task.spec.line
-        emit(out, task, replace(fact, origin=Origin(task.path, line), scope=task.frame.scope,
-                                detail=fact.detail.replace("compose service", "container")))
+        detail = fact.detail.replace("compose service", "container").replace(f"service `{name}`", f"container `{name}`")
+        emit(out, task, replace(fact, origin=Origin(task.path, line), scope=task.frame.scope, detail=detail))
 
 
 def _last_line(node) -> int:

@@ -62,7 +62,7 @@ def run_reader(task: "Task", fmt: str, text: str, relpath: str, abspath: str) ->
         if formats.groups_by_dir(fmt):
             return list(module.read_group([source], ctx))
         return list(module.read(source, ctx))
-    except ParseError as exc:
+    except ParseError:
         raise
     except RecursionError:
         raise ParseError("nested too deeply")

@@ -16,7 +16,7 @@ from linter.formats.ansible import modules
 from linter.formats.ansible.frame import Frame
 from linter.formats.ansible.inventory import Group, Inventory, looks_like_yaml_inventory, parse_ini, parse_yaml_inventory
 from linter.formats.ansible.layout import Files, ProjectLayout, Role, discover_layout, is_playbook, join, parent
-from linter.formats.ansible.tasks import TaskSpec, normalise, short_name
+from linter.formats.ansible.tasks import TaskSpec, normalise
 from linter.formats.ansible.values import Unknown, Var
 from linter.formats.ansible.yamlfile import YNode, to_python
 from linter.knowledge import parse_bool
@@ -524,10 +524,6 @@ class Evaluator:
                        Origin(path, spec.line), depth + 1,
                        defaults_from=str(spec.args.get("defaults_from") or "main"),
                        vars_from=str(spec.args.get("vars_from") or "main"))
-
-
-def with_scope(facts: list[Fact], scope: str) -> list[Fact]:
-    return [f if f.scope else replace(f, scope=scope) for f in facts]
 
 
 def prune_package_listeners(facts: list[Fact]) -> list[Fact]:

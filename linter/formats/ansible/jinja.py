@@ -21,7 +21,7 @@ import re
 import shlex
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable
 
 import regex
 import yaml
@@ -705,6 +705,3 @@ def _template_line(exc: BaseException) -> int | None:
         return _template_line(context) if context is not None and context is not exc else None
     return line
 
-
-def placeholders_in(text: str) -> bool:
-    return "{{" in text

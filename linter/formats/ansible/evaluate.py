@@ -9,7 +9,7 @@ same group as a Samba server is related to it (PG301) and one on another group i
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from linter.facts import Fact
 from linter.formats.ansible import modules

@@ -74,15 +74,14 @@ def uri(task: "Task", out: list[Fact]) -> None:
 
 
 # Package managers: switches that install packages whose signature was not checked.
-_UNSIGNED = {"allow_unauthenticated": True, "disable_gpg_check": True, "gpgcheck": False,
-             "repo_gpgcheck": None, "skip_broken": None}
+_UNSIGNED = {"allow_unauthenticated": True, "disable_gpg_check": True, "gpgcheck": False, "force": True}
 
 
 @mapper("apt", "yum", "dnf", "zypper", "yum_repository", "zypper_repository", "package")
 def unsigned_packages(task: "Task", out: list[Fact]) -> None:
-    for key in ("allow_unauthenticated", "disable_gpg_check", "gpgcheck"):
-        if key not in task.args:
-            continue
+    for key in ("allow_unauthenticated", "disable_gpg_check", "gpgcheck", "force"):
+        if key not in task.args or (key == "force" and task.module != "apt"):
+            continue  # apt's `force` is `--force-yes`: it implies allow_unauthenticated
         flag = flag_of(task.args[key])
         if flag is None or flag != _UNSIGNED[key]:
             continue

@@ -24,7 +24,7 @@ def test_line_map_follows_loops_and_trimmed_blocks():
 def test_markers_skip_lines_inside_tags():
     marked = add_line_markers("a\n{{ x +\n 1 }}\nb\n")
     assert marked.split("\n")[2] == " 1 }}"  # inside an expression: no marker
-    assert [n for _, n in split_marked("\x1e1\x1fa\n\x1e3\x1f\x1e4\x1fb")] == [1, 4]
+    assert [n for _, n in split_marked("\ue0001\ue001a\n\ue0003\ue001\ue0004\ue001b")] == [1, 4]
 
 
 def test_undefined_values_stay_visible_and_defaults_apply():
@@ -79,3 +79,54 @@ def test_header_line_overrides_trim_blocks():
 @pytest.mark.parametrize("condition", ["x == 'yes'", "x != 'no'", "x", "x | bool", "lookup('env', 'A') != 'no'"])
 def test_unknown_conditions_add_no_line(condition):
     assert renderer().render_file("{% if " + condition + " %}guest ok = yes{% endif %}").text == ""
+
+
+@pytest.mark.parametrize("template", [
+    "hosts allow = 10.0.0.0/8\n{%- for h in extra %} {{ h }}{% endfor %}\nnext = 1\n",
+    "{% for s in shares -%}\n[{{ s.name }}]\n{%- if s.guest %}\nguest ok = yes\n{%- endif %}\n{% endfor %}\n",
+    "a = {{ x }}\n  {%- if x %}\nb = 2\n  {%- endif %}\nc = 3\n",
+    "{% if x %}\n  key = 1\n{% endif %}\n{# c #}\nz = {{ x -}}\n   \ny = 2\n",
+])
+def test_whitespace_control_gives_jinjas_own_lines(template):
+    from jinja2 import Environment
+
+    values = {"extra": ["10.1.0.0/16"], "shares": [{"name": "a", "guest": True}], "x": "v"}
+    plain = Environment(trim_blocks=True, keep_trailing_newline=True).from_string(template).render(**values)
+    ours = renderer(values).render_file(template).text
+    assert [l.strip() for l in ours.split("\n") if l.strip()] == [l.strip() for l in plain.split("\n") if l.strip()]
+
+
+_PIECES = ["key = {{ x }}", "{% if x %}", "{% endif %}", "{%- if x %}", "{%- endif %}", "{% if x -%}",
+           "{% endif -%}", "{% for s in shares %}", "{% endfor %}", "{%- for s in shares -%}", "[{{ s }}]",
+           "{# note #}", "{#- note -#}", "  guest ok = yes", "{{ x -}}", "{{- x }}", "", "   ", "a = 1"]
+
+
+def _balanced(lines: list[str]) -> bool:
+    text = "\n".join(lines)
+    return text.count("if x") == text.count("endif") and text.count("for s") == text.count("endfor")
+
+
+def test_rendered_lines_match_plain_jinja_whatever_the_whitespace_control():
+    """Differential: the line markers never change which lines the template produces."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from jinja2 import TemplateSyntaxError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from linter.formats.ansible.jinja import Placeholder
+
+    values = {"x": "v", "shares": ["a", "b"]}
+    plain_env = SandboxedEnvironment(trim_blocks=True, keep_trailing_newline=True, undefined=Placeholder)
+
+    @settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=14))
+    def run(lines):
+        template = "\n".join(lines) + "\n"
+        try:
+            plain = plain_env.from_string(template).render(**values)
+        except TemplateSyntaxError:
+            return
+        ours = renderer(values).render_file(template)
+        assert [l.strip() for l in ours.text.split("\n") if l.strip()] == [l.strip() for l in plain.split("\n") if l.strip()]
+
+    run()

@@ -40,7 +40,10 @@ MAX_REPEAT = 1_000_000  # characters or items a `*` may build
 MAX_DEPTH = 20  # variables whose values are templates of other variables
 REGEX_TIMEOUT = 0.05
 
-_MARK = re.compile(r"\x1e(\d+)\x1f")
+# Private-use characters: not whitespace (Jinja's `-%}` strips `\s*`, which takes \x1e), not
+# word characters, and never in a configuration file.
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
+_MARK = re.compile("\ue000(\\d+)\ue001")
 _SIMPLE = re.compile(r"^\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}$")
 MAX_COMPILED = 4096  # compiled templates kept per environment
 _ENVS: dict = {}
@@ -529,11 +532,23 @@ def _header_options(text: str) -> tuple[str, dict[str, bool]]:
 
 
 def add_line_markers(text: str) -> str:
-    """Prefix every line that starts outside a Jinja tag with `\\x1eN\\x1f` (N = its line)."""
+    """Prefix every line that starts outside a Jinja tag with a marker holding its number."""
     out: list[str] = []
     inside: str | None = None  # the closer we are waiting for
+    stripped_into = False  # the previous line ended with `-%}`: Jinja strips on into this one
     for number, line in enumerate(text.split("\n"), start=1):
-        out.append(line if inside else f"\x1e{number}\x1f{line}")
+        # A line that opens with `{%-` (or `{{-`, `{#-`), or that a `-%}` before it strips into,
+        # joins the previous output line: a marker there would stop the strip and split the line.
+        left_strip = line.lstrip().startswith(("{%-", "{{-", "{#-"))
+        joins = stripped_into or left_strip
+        if left_strip and not inside:  # the strip also eats the blank lines before this one
+            back = len(out) - 1
+            while back >= 0 and not _MARK.sub("", out[back]).strip():
+                out[back] = _MARK.sub("", out[back])
+                back -= 1
+        out.append(line if inside or joins else f"{_MARK_OPEN}{number}{_MARK_CLOSE}{line}")
+        if stripped_into and line.strip():
+            stripped_into = False
         pos = 0
         while True:
             if inside:
@@ -546,6 +561,8 @@ def add_line_markers(text: str) -> str:
                 if not match:
                     break
                 inside, pos = _CLOSE[match.group(0)], match.end()
+        if not inside and line.rstrip().endswith(("-%}", "-}}", "-#}")):
+            stripped_into = True
     return "\n".join(out)
 
 

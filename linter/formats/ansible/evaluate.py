@@ -307,10 +307,21 @@ class Evaluator:
 
     def _run_play(self, path: str, play: YNode) -> None:
         pattern = self._pattern(play)
-        for variant in self._variants(pattern):
-            self._run_play_as(path, play, pattern, variant)
+        variants = self._variants(pattern)
+        used = self._run_play_as(path, play, pattern, variants[0])
+        for variant in variants[1:]:
+            # a group whose variables the play never looked at cannot change what it deploys
+            if any(name in layer for layer in self._own_group_layers(variant) for name in used):
+                self._run_play_as(path, play, pattern, variant)
 
-    def _run_play_as(self, path: str, play: YNode, pattern: str, variant: str) -> None:
+    def _own_group_layers(self, group: str) -> list[dict[str, Var]]:
+        layers = [self.inventory.groups[group].vars] if group in self.inventory.groups else []
+        layers += [self.files.vars_named(join(folder, "group_vars"), group, f"group_vars/{group}")
+                   for folder in self.layout.vars_dirs]
+        return layers
+
+    def _run_play_as(self, path: str, play: YNode, pattern: str, variant: str) -> set[str]:
+        """Evaluate one play for the hosts of `variant`; the variable names it looked up."""
         frame = self._base_frame(variant, self._scope_of(pattern))
         frame.hosts = pattern
         folder = parent(path)
@@ -334,6 +345,7 @@ class Evaluator:
             self._play_role(frame, entry, path)
         for section in ("tasks", "post_tasks", "handlers"):
             self._run_list(frame, play.get(section), path, 0)
+        return frame.used
 
     def _play_role(self, frame: Frame, entry: YNode, path: str) -> None:
         if entry.kind == "scalar":

@@ -34,12 +34,13 @@ class Frame:
     extra: dict[str, object] = field(default_factory=dict)  # loop item, magic variables
     _cache: dict[str, object] = field(default_factory=dict)
     _resolving: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)  # every name looked up, shared by child frames
 
     def child(self, layer: dict[str, Var] | None = None, *, bottom: dict[str, Var] | None = None, **changes) -> "Frame":
         layers = ([bottom] if bottom else []) + list(self.layers) + ([layer] if layer else [])
         values = dict(layers=layers, scope=self.scope, hosts=self.hosts, template_dirs=self.template_dirs,
                       files=self.files, role_path=self.role_path, task_dir=self.task_dir, no_log=self.no_log,
-                      extra=dict(self.extra))
+                      extra=dict(self.extra), used=self.used)
         values.update(changes)
         return Frame(**values)
 
@@ -52,10 +53,12 @@ class Frame:
         return None
 
     def knows(self, name: str) -> bool:
+        self.used.add(name)
         return name in self.extra or self.lookup(name) is not None
 
     def value(self, name: str) -> object:
         """A variable's value with its templates rendered; Unknown when it cannot be known."""
+        self.used.add(name)
         if name in self.extra:
             return self.extra[name]
         if name in self._cache:

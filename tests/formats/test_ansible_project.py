@@ -223,3 +223,17 @@ def test_classification(path, fmt):
     from linter.classify import classify_by_name
 
     assert classify_by_name(path) == fmt
+
+
+def test_set_fact_and_include_vars_feed_later_tasks(tmp_path, rules):
+    files = dict(ROLE)
+    files["roles/samba/defaults/main.yml"] = "samba_guest: false\n"
+    files["roles/samba/vars/guest.yml"] = "samba_guest: true\n"
+    files["roles/samba/tasks/main.yml"] = ("- include_vars: guest.yml\n"
+                                           "- template: src=smb.conf.j2 dest=/etc/samba/smb.conf\n")
+    write(tmp_path, files)
+    assert findings(tmp_path, rules) == [("PG201", "roles/samba/templates/smb.conf.j2", 7)]
+    (tmp_path / "roles/samba/tasks/main.yml").write_text(
+        "- set_fact:\n    samba_guest: \"{{ not open_to_guests | default(true) }}\"\n"
+        "- template: src=smb.conf.j2 dest=/etc/samba/smb.conf\n")
+    assert findings(tmp_path, rules) == []

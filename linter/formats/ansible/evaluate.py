@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from linter.facts import Fact
 from linter.formats.ansible import modules
-from linter.formats.ansible.frame import Frame
+from linter.formats.ansible.frame import Frame, RuntimeVars
 from linter.formats.ansible.inventory import Group, Inventory, looks_like_yaml_inventory, parse_ini, parse_yaml_inventory
 from linter.formats.ansible.layout import Files, ProjectLayout, Role, discover_layout, is_playbook, join, parent
 from linter.formats.ansible.tasks import TaskSpec, normalise
@@ -94,7 +94,7 @@ class Evaluator:
         self._assign_scopes(plays)
         for path, play in plays:
             self._run_play(path, play)
-        base = self._base_frame("all", self._scope_of("all"))
+        base = self._base_frame("all", self._scope_of("all")).child(RuntimeVars())
         roles = list(self.layout.roles.values())
         if self.layout.standalone_role is not None:
             roles.append(self.layout.standalone_role)
@@ -123,7 +123,7 @@ class Evaluator:
             for path, play in plays:
                 self._run_play(path, play)
         elif node is not None and node.kind == "seq" and all(i.kind == "map" for i in node.value):
-            base = self._base_frame("all", self._scope_of("all"))
+            base = self._base_frame("all", self._scope_of("all")).child(RuntimeVars())
             self._run_file(base.child(task_dir=parent(relpath), template_dirs=[join(parent(parent(relpath)), "templates"), parent(relpath)]), relpath, 0)
         return self.facts[before:]
 
@@ -334,6 +334,7 @@ class Evaluator:
                 rel = posixpath.normpath(join(folder, name))
                 if not rel.startswith(".."):
                     frame = frame.child(self.files.vars_file(rel, "vars_files"))
+        frame = frame.child(RuntimeVars())
         no_log = play.get("no_log")
         if no_log is not None:
             frame.no_log = parse_bool(to_python(no_log)) if not isinstance(to_python(no_log), bool) else to_python(no_log)
@@ -460,7 +461,10 @@ class Evaluator:
         if spec.module in INCLUDE_ROLE:
             self._include_role(tframe, spec, path, depth)
             return
-        if spec.module in ("set_fact", "include_vars", "meta", "debug", "pause", "fail", "assert", "add_host", "group_by"):
+        if spec.module in ("set_fact", "include_vars"):
+            self._runtime_vars(tframe, spec, path)
+            return
+        if spec.module in ("meta", "debug", "pause", "fail", "assert", "add_host", "group_by"):
             if spec.module == "debug":
                 self._map(Task(spec, spec.args, path, tframe, no_log, False))
             return
@@ -477,6 +481,29 @@ class Evaluator:
             # `default(omit)`: Ansible drops the argument, so the module's default applies
             args = {k: v for k, v in args.items() if not (isinstance(v, str) and v.startswith(OMIT))}
             self._map(Task(spec, args, path, iframe, no_log, looped))
+
+    def _runtime_vars(self, frame: Frame, spec: TaskSpec, path: str) -> None:
+        """`set_fact` (values templated now, as Ansible does) and `include_vars` of a file named
+        literally; both rank above play and role variables for the tasks that follow."""
+        runtime = next((layer for layer in reversed(frame.layers) if isinstance(layer, RuntimeVars)), None)
+        if runtime is None:
+            return
+        if spec.module == "set_fact":
+            for key, value in spec.args.items():
+                if key not in ("cacheable", "_raw_params"):
+                    runtime.set(Var(key, frame.render(value), Origin(path, spec.lines.get(key, spec.line)), "set_fact"))
+            return
+        name = frame.render(spec.args.get("file") or spec.args.get("_raw_params"))
+        if not isinstance(name, str) or not name or "{{" in name or name.startswith("/") or spec.args.get("dir"):
+            return
+        folders = [join(frame.role_path, "vars")] if frame.role_path else []
+        folders += [frame.task_dir, parent(path)]
+        for folder in folders:
+            rel = posixpath.normpath(join(folder, name))
+            if not rel.startswith("..") and self.files.exists(rel):
+                for var in self.files.vars_file(rel, "include_vars").values():
+                    runtime.set(var)
+                return
 
     def _map(self, task: Task) -> None:
         """A mapper bug costs one task (PG005 on its line), not the whole project."""

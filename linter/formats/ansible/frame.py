@@ -21,6 +21,17 @@ _EXPR = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
 _NAME = re.compile(r"(?<![.\w'\"])([A-Za-z_][A-Za-z0-9_]*)")
 
 
+class RuntimeVars(dict):
+    """Variables a play sets as it runs (`set_fact`, `include_vars`), seen by the tasks after.
+    `version` changes on every write, so frames drop values they resolved before it."""
+
+    version = 0
+
+    def set(self, var: Var) -> None:
+        self[var.name] = var
+        self.version += 1
+
+
 @dataclass
 class Frame:
     layers: list[dict[str, Var]]
@@ -35,9 +46,11 @@ class Frame:
     _cache: dict[str, object] = field(default_factory=dict)
     _resolving: set[str] = field(default_factory=set)
     used: set[str] = field(default_factory=set)  # every name looked up, shared by child frames
+    _stamp: int = 0
 
     def child(self, layer: dict[str, Var] | None = None, *, bottom: dict[str, Var] | None = None, **changes) -> "Frame":
-        layers = ([bottom] if bottom else []) + list(self.layers) + ([layer] if layer else [])
+        # `is not None`: an empty RuntimeVars is a layer that fills up later
+        layers = ([bottom] if bottom else []) + list(self.layers) + ([layer] if layer is not None else [])
         values = dict(layers=layers, scope=self.scope, hosts=self.hosts, template_dirs=self.template_dirs,
                       files=self.files, role_path=self.role_path, task_dir=self.task_dir, no_log=self.no_log,
                       extra=dict(self.extra), used=self.used)
@@ -61,6 +74,10 @@ class Frame:
         self.used.add(name)
         if name in self.extra:
             return self.extra[name]
+        stamp = sum(layer.version for layer in self.layers if isinstance(layer, RuntimeVars))
+        if stamp != self._stamp:
+            self._cache.clear()
+            self._stamp = stamp
         if name in self._cache:
             return self._cache[name]
         var = self.lookup(name)

@@ -85,6 +85,7 @@ class Evaluator:
         self.visited: set[str] = set()
         self.roles_run: set[str] = set()
         self.scopes: dict[str, str] = {}
+        self._groups: dict[str, list[str]] | None = None
 
     # -- entry ---------------------------------------------------------------------------------
 
@@ -234,7 +235,9 @@ class Evaluator:
         return [layer for layer in layers if layer]
 
     def _base_frame(self, pattern: str, scope: str) -> Frame:
-        magic = {"groups": {name: sorted(self.inventory.hosts_of(name)) for name in self.inventory.groups},
+        if self._groups is None:  # the `groups` magic variable, computed once per project
+            self._groups = {name: sorted(self.inventory.hosts_of(name)) for name in self.inventory.groups}
+        magic = {"groups": self._groups,
                  "inventory_hostname": Unknown("inventory_hostname"), "hostvars": Unknown("hostvars"),
                  "ansible_facts": Unknown("ansible_facts"), "playbook_dir": Unknown("playbook_dir"),
                  "role_path": Unknown("role_path")}

@@ -90,12 +90,23 @@ def _secret_values(variables: list[Var], frame) -> tuple[str, ...]:
 _FOR = re.compile(r"\{%-?\s*for\s+([\w\s,]+?)\s+in\s+(.+?)-?%\}")
 
 
+_IF = re.compile(r"\{%-?\s*(?:if|elif)\s+(.+?)-?%\}")
+_ENDIF = re.compile(r"\{%-?\s*endif\b")
+
+
 def _template_vars(task: "Task", lines: list[str], number: int) -> list[Var]:
     """Variables a template line uses, including those an enclosing `{% for x in var %}` loops
-    over when the line uses `x`."""
+    over when the line uses `x`, and those of the `{% if %}` conditions around it."""
     line = lines[number - 1]
     found = task.frame.used_vars(line)
+    depth = 0
     for previous in reversed(lines[max(0, number - 60):number - 1]):
+        depth += len(_ENDIF.findall(previous))
+        for condition in _IF.findall(previous):
+            if depth == 0:
+                found += [v for v in task.frame.used_vars("{{ " + condition + " }}") if v not in found]
+            else:
+                depth -= 1
         match = _FOR.search(previous)
         if match and any(re.search(rf"\b{re.escape(n.strip())}\b", line) for n in match.group(1).split(",") if n.strip()):
             found += [v for v in task.frame.used_vars("{{ " + match.group(2) + " }}") if v not in found]
@@ -118,12 +129,14 @@ def _remap(task: "Task", sink: list[Fact], facts: list[Fact], relpath: str, line
             continue
         mapped = line_map[line - 1]
         detail, secrets = fact.detail, tuple(fact.secrets)
+        via = [task.origin()] if relpath != task.path else []
         if template_lines is not None and 0 < mapped <= len(template_lines):
             variables = _template_vars(task, template_lines, mapped)
             detail += describe(variables)
             secrets += _secret_values(variables, task.frame)
+            via += [v.origin for v in variables]
         out.append(replace(fact, origin=Origin(relpath, mapped, 1), detail=detail, secrets=secrets,
-                           scope=task.frame.scope))
+                           scope=task.frame.scope, via=tuple(dict.fromkeys(via))))
     for fact in out:
         emit(sink, task, fact)
 

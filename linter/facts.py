@@ -11,7 +11,7 @@ Conventions shared by every fact:
 - `detail` is one sentence a user can act on: what exactly is set, or what is missing.
 - `secrets` lists literal secret values the fact quotes; every report masks them.
 - `scope` groups facts that run on the same host: see `linter.scope`.
-- `via` lists the other files and lines the fact depends on (a template's variables).
+- `derived_from` lists the other files and lines the fact depends on (a template's variables).
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class Fact:
     # Other places that made this fact what it is: the Ansible task that renders a template, the
     # defaults or group_vars line of a variable the template used. A scan focused on one of
     # those files (pre-commit) concerns this fact too.
-    via: tuple[Origin, ...] = ()
+    derived_from: tuple[Origin, ...] = ()
 
     @property
     def kind(self) -> str:

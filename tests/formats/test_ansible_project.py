@@ -44,11 +44,11 @@ def test_any_one_file_brings_the_whole_project(tmp_path, rules, only):
 
 
 def test_facts_name_the_task_and_variables_they_came_from(tmp_path, rules):
-    """`via`: a pre-commit run on the defaults file or the playbook concerns the template's finding."""
+    """`derived_from`: a pre-commit run on the defaults file or the playbook concerns the template's finding."""
     write(tmp_path, ROLE)
     result = scan([str(tmp_path)], rules, root=str(tmp_path))
     guest = next(f for f in result.facts if isinstance(f, AnonymousAccess))
-    assert {(o.path, o.line) for o in guest.via} == {("roles/samba/tasks/main.yml", 1), ("roles/samba/defaults/main.yml", 1)}
+    assert {(o.path, o.line) for o in guest.derived_from} == {("roles/samba/tasks/main.yml", 1), ("roles/samba/defaults/main.yml", 1)}
 
 
 def test_a_rendered_template_is_not_judged_again_raw(tmp_path, rules):

@@ -136,7 +136,7 @@ def _remap(task: "Task", sink: list[Fact], facts: list[Fact], relpath: str, line
             secrets += _secret_values(variables, task.frame)
             via += [v.origin for v in variables]
         out.append(replace(fact, origin=Origin(relpath, mapped, 1), detail=detail, secrets=secrets,
-                           scope=task.frame.scope, via=tuple(dict.fromkeys(via))))
+                           scope=task.frame.scope, derived_from=tuple(dict.fromkeys(via))))
     for fact in out:
         emit(sink, task, fact)
 

@@ -46,10 +46,10 @@ def readable(detail: str) -> str:
 def emit(out: list[Fact], task: "Task", fact: Fact) -> None:
     if "{{" in fact.detail:
         fact = replace(fact, detail=readable(fact.detail))
-    if not fact.via:  # the variables the task's arguments used, for a scan focused on their file
+    if not fact.derived_from:  # the variables the task's arguments used, for a scan focused on their file
         origins = [v.origin for arg in task.spec.args for v in task.vars_of(arg)]
         if origins:
-            fact = replace(fact, via=tuple(dict.fromkeys(origins)))
+            fact = replace(fact, derived_from=tuple(dict.fromkeys(origins)))
     out.append(fact if fact.scope else replace(fact, scope=task.frame.scope))
 
 

@@ -24,6 +24,9 @@ class Format:
     description: str
     group: bool = False  # read all files of one directory together (read_group)
     first: bool = False  # read before the others: it claims files it reads in context (ctx.claim)
+    # The module groups its files into reading units itself (`unit_key(relpath, root)`): all the
+    # files of one Ansible project are one unit, so a scan split over workers evaluates it once.
+    units_by_module: bool = False
 
 
 # format name -> reader
@@ -43,7 +46,8 @@ FORMATS: dict[str, Format] = {
     "miniupnpd": Format("linter.formats.miniupnpd", "miniupnpd.conf"),
     "compose": Format("linter.formats.compose", "docker-compose", first=True),
     # first: it renders the templates its tasks use and claims them before their own readers run
-    "ansible": Format("linter.formats.ansible", "Ansible playbook, role or inventory", first=True),
+    "ansible": Format("linter.formats.ansible", "Ansible playbook, role or inventory", first=True,
+                      units_by_module=True),
     "nginx": Format("linter.formats.nginx", "nginx configuration"),
     "apache": Format("linter.formats.apache", "Apache httpd configuration"),
 }

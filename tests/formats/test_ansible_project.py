@@ -245,3 +245,15 @@ def test_set_fact_and_include_vars_feed_later_tasks(tmp_path, rules):
         "- set_fact:\n    samba_guest: \"{{ not open_to_guests | default(true) }}\"\n"
         "- template: src=smb.conf.j2 dest=/etc/samba/smb.conf\n")
     assert findings(tmp_path, rules) == []
+
+
+def test_unit_key_is_the_project_and_a_group_read_evaluates_it_once(tmp_path, rules):
+    from linter.formats import ansible
+
+    write(tmp_path, ROLE)
+    assert {ansible.unit_key(p, str(tmp_path)) for p in ROLE} == {"."}
+    ctx = ReadContext(tmp_path)
+    sources = [SourceFile(str(tmp_path / p), p, "ansible", (tmp_path / p).read_text()) for p in
+               ("site.yml", "roles/samba/tasks/main.yml", "roles/samba/defaults/main.yml")]
+    facts = ansible.read_group(sources, ctx)
+    assert len([f for f in facts if isinstance(f, AnonymousAccess)]) == 1

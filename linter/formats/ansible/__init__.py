@@ -15,10 +15,14 @@ modules and the mapper modules (facts per module), edits (files the tasks write)
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from linter.facts import Fact
 from linter.formats.ansible.evaluate import Evaluator, prune_package_listeners
 from linter.formats.ansible.layout import Files, project_root
 from linter.model import SourceFile
+
+_UNIT_FILES: dict[str, Files] = {}
 
 
 def _memo(ctx) -> dict:
@@ -45,3 +49,22 @@ def read(source: SourceFile, ctx) -> list[Fact]:
     # A file this reader was given but could not parse: reported once, by the files cache.
     files.yaml(source.relpath) if source.relpath.endswith((".yml", ".yaml")) else None
     return facts
+
+
+def read_group(sources: list[SourceFile], ctx) -> list[Fact]:
+    """The files of one project read as one unit (see `unit_key`)."""
+    facts: list[Fact] = []
+    for source in sources:
+        facts += read(source, ctx)
+    return facts
+
+
+def unit_key(relpath: str, root: str) -> str:
+    """The project a file belongs to, for an engine that splits a scan into units: every file of
+    one project in one unit, so that a worker evaluates the project once, with all its files."""
+    from linter.engine import ReadContext
+
+    files = _UNIT_FILES.get(root)
+    if files is None:
+        files = _UNIT_FILES[root] = Files(ReadContext(Path(root)))
+    return project_root(relpath, files)

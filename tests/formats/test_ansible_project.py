@@ -257,3 +257,11 @@ def test_unit_key_is_the_project_and_a_group_read_evaluates_it_once(tmp_path, ru
                ("site.yml", "roles/samba/tasks/main.yml", "roles/samba/defaults/main.yml")]
     facts = ansible.read_group(sources, ctx)
     assert len([f for f in facts if isinstance(f, AnonymousAccess)]) == 1
+
+
+def test_a_host_with_its_own_variables(tmp_path, rules):
+    files = dict(ROLE)
+    files.update({"hosts": "[nas]\nnas1\nnas2 samba_guest=True\n",
+                  "roles/samba/defaults/main.yml": "samba_guest: false\n"})
+    write(tmp_path, files)
+    assert findings(tmp_path, rules) == [("PG201", "roles/samba/templates/smb.conf.j2", 7)]

@@ -300,7 +300,10 @@ class Evaluator:
                         below.append(child)
                         stack.append(child)
         with_vars = [g for g in below if self._group_has_vars(g)]
-        return [pattern] + with_vars[:MAX_VARIANTS]
+        # hosts of the play with variables of their own (host_vars/, inline inventory vars)
+        hosts = sorted({h for root in roots for h in self.inventory.hosts_of(root)})
+        own = [h for h in hosts if h not in self.inventory.groups and any(self._own_layers(h))]
+        return [pattern] + with_vars[:MAX_VARIANTS] + own[:MAX_VARIANTS]
 
     def _group_has_vars(self, group: str) -> bool:
         if self.inventory.groups.get(group) is not None and self.inventory.groups[group].vars:
@@ -314,12 +317,18 @@ class Evaluator:
         used = self._run_play_as(path, play, pattern, variants[0])
         for variant in variants[1:]:
             # a group whose variables the play never looked at cannot change what it deploys
-            if any(name in layer for layer in self._own_group_layers(variant) for name in used):
+            if any(name in layer for layer in self._own_layers(variant) for name in used):
                 self._run_play_as(path, play, pattern, variant)
 
-    def _own_group_layers(self, group: str) -> list[dict[str, Var]]:
-        layers = [self.inventory.groups[group].vars] if group in self.inventory.groups else []
-        layers += [self.files.vars_named(join(folder, "group_vars"), group, f"group_vars/{group}")
+    def _own_layers(self, name: str) -> list[dict[str, Var]]:
+        """The variables a group (or a host) adds on its own."""
+        if name in self.inventory.groups:
+            layers = [self.inventory.groups[name].vars]
+            layers += [self.files.vars_named(join(folder, "group_vars"), name, f"group_vars/{name}")
+                       for folder in self.layout.vars_dirs]
+            return layers
+        layers = [{k: v for k, v in self.inventory.host_vars.get(name, {}).items() if not k.startswith("ansible_")}]
+        layers += [self.files.vars_named(join(folder, "host_vars"), name, f"host_vars/{name}")
                    for folder in self.layout.vars_dirs]
         return layers
 

@@ -36,6 +36,28 @@ IGNORED_SUFFIXES = (".bak", ".swp", ".swo", "~", ".dpkg-dist", ".dpkg-old", ".dp
                     ".rpmsave", ".ucf-dist", ".ucf-old", ".expect", ".md", ".rst", ".txt", ".py", ".sh")
 
 
+# Ansible: the folders of a role that hold YAML (not templates/ or files/, which hold the
+# configuration files themselves), variables folders, and inventories by their usual names.
+_ANSIBLE_ROLE_DIRS = ("tasks", "handlers", "defaults", "vars", "meta")
+_ANSIBLE_INVENTORIES = ("hosts", "inventory", "hosts.ini", "inventory.ini", "hosts.yml", "hosts.yaml",
+                        "inventory.yml", "inventory.yaml")
+
+
+def _ansible_by_name(raw: str, parents: list[str]) -> bool:
+    if "ansible_collections" in parents or parents[:1] == ["collections"]:
+        return False  # installed collections are other people's code, as are their requirements
+    yaml_name = raw.endswith((".yml", ".yaml"))
+    if any(p in ("group_vars", "host_vars") for p in parents[-2:]):
+        return yaml_name or raw.endswith(".json") or "." not in raw
+    if yaml_name and parents and parents[-1] in _ANSIBLE_ROLE_DIRS and (
+            "roles" in parents[:-1] or parents[-1] in ("tasks", "handlers") or raw in ("main.yml", "main.yaml")):
+        return True
+    if "etc" in parents:
+        return False  # /etc/hosts of a host tree is not an inventory
+    return raw in _ANSIBLE_INVENTORIES or (bool(parents) and parents[-1] in ("inventory", "inventories")
+                                           and (raw.endswith((".ini", ".yml", ".yaml")) or "." not in raw))
+
+
 def classify_by_name(relpath: str) -> str | None:
     """Format from the path alone, or None when the content must decide (or nothing fits)."""
     path = PurePosixPath(relpath)
@@ -44,6 +66,8 @@ def classify_by_name(relpath: str) -> str | None:
     name = strip_template_suffix(path.name.lower())
     parents = [p.lower() for p in path.parts[:-1]]
     parent = parents[-1] if parents else ""
+    if _ansible_by_name(path.name.lower(), parents):
+        return "ansible"
 
     if name == "smb.conf" or name.endswith(".smb.conf") or (name.startswith("smb") and name.endswith(".conf")) or (
             name.endswith(".conf") and parent in ("samba", "smb")):
@@ -119,6 +143,9 @@ _SNIFFERS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"^\s*(listen|server_name|proxy_pass|ssl_protocols)\s[^;\n]*;")),
     ("apache", re.compile(r"(?im)^\s*(<VirtualHost\s|Listen\s+[\d\[][^;\n]*$|SSLProtocol\s|ProxyPass\s)")),
     ("netatalk", re.compile(r"(?im)^\s*uam\s*list\s*=|^\s*\[Global\][\s\S]*^\s*afp\s")),
+    # A playbook: a list of plays, each with `hosts:` or an `import_playbook:`.
+    ("ansible", re.compile(r"(?m)^-\s+(hosts|import_playbook|ansible\.builtin\.import_playbook)\s*:|"
+                           r"^-[ \t]+name:.*\n(?:[ \t]+.*\n)*?[ \t]+hosts[ \t]*:")),
 )
 
 
@@ -129,7 +156,9 @@ def classify_by_content(relpath: str, head: str) -> str | None:
             continue
         if fmt == "compose" and suffix not in (".yml", ".yaml"):
             continue
-        if suffix in (".json", ".yml", ".yaml") and fmt not in ("orthanc", "compose", "terraform_plan"):
+        if fmt == "ansible" and suffix not in (".yml", ".yaml"):
+            continue
+        if suffix in (".json", ".yml", ".yaml") and fmt not in ("orthanc", "compose", "terraform_plan", "ansible"):
             continue
         if pattern.search(head):
             return fmt

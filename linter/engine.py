@@ -65,6 +65,9 @@ class ReadContext:
         # compose service, with the container's environment and secrets); their own reader skips
         # them so the same file is not judged twice, once without that context.
         self.claims: dict[str, str] = {}
+        # Per-scan results a reader computes once for many files (an Ansible project is
+        # evaluated once however many of its files were discovered), keyed by the reader.
+        self.memo: dict[str, object] = {}
 
     def claim(self, relpath: str, by: str) -> None:
         self.claims.setdefault(relpath, by)
@@ -160,7 +163,7 @@ def read_source(path: str, relpath: str, fmt: str, problems: list[Finding]) -> S
 def _read_unit(fmt: str, sources: list[SourceFile], ctx: ReadContext, problems: list[Finding]) -> list[Fact]:
     module = formats.reader_for(fmt)
     try:
-        if formats.groups_by_dir(fmt):
+        if formats.reads_as_group(fmt):
             return list(module.read_group(sources, ctx))
         return list(module.read(sources[0], ctx))
     except ParseError as exc:
@@ -209,7 +212,13 @@ def plan_units(discovery: Discovery) -> list[Unit]:
     formats), readers that claim other files (formats.Format.first) first, then by path."""
     units: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
     for cand in discovery.candidates:
-        key = (cand.format, str(PurePosixPath(cand.relpath).parent)) if formats.groups_by_dir(cand.format) else (cand.format, cand.relpath)
+        fmt = formats.FORMATS[cand.format]
+        if fmt.units_by_module:  # the reader knows its units (one Ansible project each)
+            key = (cand.format, formats.reader_for(cand.format).unit_key(cand.relpath, discovery.root))
+        elif fmt.group:
+            key = (cand.format, str(PurePosixPath(cand.relpath).parent))
+        else:
+            key = (cand.format, cand.relpath)
         units[key].append(cand)
     order = sorted(units.items(), key=lambda item: (not formats.FORMATS[item[0][0]].first, item[0]))
     return [(fmt, cands) for (fmt, _), cands in order]
@@ -224,6 +233,11 @@ def read_units(root: str, units: list[Unit], claims: dict[str, str],
     for fmt, cands in units:
         sources = []
         for cand in cands:
+            if cand.relpath in ctx.claims:
+                # read in its full context by the reader that claimed it (a template an Ansible
+                # task renders): judging the raw file again would contradict that verdict
+                batch.scanned.append(ScannedFile(cand.relpath, fmt))
+                continue
             source = ctx.loaded.get(cand.relpath) or read_source(cand.path, cand.relpath, fmt, batch.problems)
             if source is not None:
                 source.format = fmt
@@ -234,7 +248,7 @@ def read_units(root: str, units: list[Unit], claims: dict[str, str],
             facts = _read_unit(fmt, sources, ctx, batch.problems)
             batch.facts.extend(facts)
             members = {c.relpath for c in cands}
-            if focus and members & focus:
+            if focus and members & focus and formats.FORMATS[fmt].focus_through_reads:
                 # A unit holding a named file answers for what it reads *through* other files
                 # (modules, includes, mounts), not for its sibling members: those were not named.
                 batch.focus_origins.update(f.origin for f in facts if f.origin.path not in members)
@@ -400,7 +414,10 @@ def evaluate(rules: dict[str, Rule], facts: list[Fact]) -> list[Finding]:
             findings.append(Finding(
                 rule.id, severity, _render(rule.message, fact, related), fact.origin,
                 rule_class=rule.rule_class, title=rule.title,
-                related=tuple(sorted({r.origin for r in related}, key=lambda o: (o.path, o.line, o.column))),
+                # where the value came from (an Ansible variable's file and line) is shown as a
+                # related place, and keeps a finding in a pre-commit run that names only that file
+                related=tuple(sorted({r.origin for r in related} | set(fact.derived_from),
+                                     key=lambda o: (o.path, o.line, o.column))),
                 secrets=secrets,
             ))
     return findings

@@ -11,6 +11,7 @@ Conventions shared by every fact:
 - `detail` is one sentence a user can act on: what exactly is set, or what is missing.
 - `secrets` lists literal secret values the fact quotes; every report masks them.
 - `scope` groups facts that run on the same host: see `linter.scope`.
+- `derived_from` lists the other files and lines the fact depends on (a template's variables).
 """
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ class Fact:
     detail: str = ""
     scope: str = ""
     secrets: tuple[str, ...] = ()
+    # Other places that made this fact what it is: the Ansible task that renders a template, the
+    # defaults or group_vars line of a variable the template used. A scan focused on one of
+    # those files (pre-commit) concerns this fact too.
+    derived_from: tuple[Origin, ...] = ()
 
     @property
     def kind(self) -> str:

@@ -84,6 +84,7 @@ HIPAA = Framework(
         "PG202": ("164.312(c)(1)",), "PG206": ("164.312(c)(1)",), "PG621": ("164.312(c)(1)",),
         "PG622": ("164.312(c)(1)",), "PG623": ("164.312(b)",), "PG660": ("164.312(b)",),
         "PG661": ("164.312(d)",),
+        "PG530": ("164.312(c)(1)",),  # unsigned or unchecked downloads: integrity of what is installed
     },
     by_tag={"audit": ("164.312(b)",)},
 )

@@ -1,6 +1,6 @@
 """Reads the expectations a fixture states about itself.
 
-In any comment syntax (`#`, `;`, `//`, `/*`):
+In any comment syntax (`#`, `;`, `//`, `/*`, Jinja's `{# ... #}`):
     guest ok = yes   # expect: PG201          -> this line
     # expect: PG201, PG104                    -> the next line with configuration (or a waiver) on it
     # expect-file: PG202                      -> line 1 (a default that applies to the whole file)
@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-MARKER = re.compile(r"(?:#|;|//|/\*|<!--)\s*expect(?P<file>-file)?:\s*(?P<ids>PG\d{3}(?:\s*,\s*PG\d{3})*)")
-_COMMENT_ONLY = re.compile(r"^\s*(#|;|//|/\*|<!--)")
+MARKER = re.compile(r"(?:\{#|#|;|//|/\*|<!--)\s*expect(?P<file>-file)?:\s*(?P<ids>PG\d{3}(?:\s*,\s*PG\d{3})*)")
+_COMMENT_ONLY = re.compile(r"^\s*(\{#|#|;|//|/\*|<!--)")  # `{#`: a Jinja comment in a template
 
 
 def _code_line(line: str) -> bool:

@@ -49,6 +49,37 @@ ATTACKS: dict[str, tuple[str, object, set[str]]] = {
         "jinja/smb.conf.j2",
         "[scans]\n guest ok = {{ ''.__class__.__mro__[1].__subclasses__() }}\n{% for x in range(10**9) %}{% endfor %}\n",
         {"PG104"}),
+    # Ansible: a role whose templates attack the renderer; the task file renders them all.
+    "ansible tasks rendering hostile templates": (
+        "ansible/roles/evil/tasks/main.yml",
+        "".join(f"- ansible.builtin.template: {{src: {name}, dest: /etc/samba/smb.conf}}\n" for name in (
+            "escape.j2", "mro.j2", "loop.j2", "nested.j2", "repeat.j2", "power.j2", "outside.j2", "lookup.j2",
+            "recursion.j2"))
+        + "- include_tasks: main.yml\n- include_tasks: ../../../../../etc/shadow\n"
+        + "- ansible.builtin.copy: {src: ../../../../../etc/shadow, dest: /etc/exports}\n"
+        + "- ansible.builtin.user: {name: pacs, password: '{{ pacs_password }}'}\n"
+        + "- ansible.builtin.shell: \"{{ lookup('pipe', 'touch PWNED') }}\"\n", set()),
+    "ansible defaults with tags that construct objects": (
+        "ansible/roles/evil/defaults/main.yml",
+        "pacs_password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6231\n"
+        "object: !!python/object/apply:os.system ['touch PWNED']\n"
+        "share_name: !!python/name:os.system\n", set()),
+    "jinja reaching for python internals": ("ansible/roles/evil/templates/escape.j2",
+                                            "[s]\n guest ok = {{ cycler.__init__.__globals__.os.system('touch PWNED') }}\n", {"PG001"}),
+    "jinja mro walk": ("ansible/roles/evil/templates/mro.j2", "{{ ''.__class__.__mro__[1].__subclasses__() }}\n", {"PG001"}),
+    "jinja huge range": ("ansible/roles/evil/templates/loop.j2", "{% for x in range(10**9) %}{% endfor %}\n", {"PG001"}),
+    "jinja nested loops": ("ansible/roles/evil/templates/nested.j2",
+                           "{% for a in range(90000) %}{% for b in range(90000) %}{% endfor %}{% endfor %}\n", {"PG001"}),
+    "jinja string repetition": ("ansible/roles/evil/templates/repeat.j2", "{{ 'x' * 10**9 }}\n", {"PG001"}),
+    "jinja huge power": ("ansible/roles/evil/templates/power.j2", "{{ 2 ** 99999999 }}\n", {"PG001"}),
+    "jinja include outside the role": ("ansible/roles/evil/templates/outside.j2",
+                                       "{% include '../../../../../../etc/shadow' %}\n", {"PG001"}),
+    "jinja lookup never runs": ("ansible/roles/evil/templates/lookup.j2",
+                                "[global]\n interfaces = 10.0.0.0/8\n bind interfaces only = yes\n"
+                                "[s]\n path = {{ lookup('pipe', 'touch PWNED') }}\n"
+                                " comment = {{ query('file', '/etc/shadow') }}\n", set()),
+    "jinja recursion": ("ansible/roles/evil/templates/recursion.j2",
+                        "{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}\n", {"PG001"}),
     "5 MB value on one line": ("longline/vsftpd.conf", "anonymous_enable=" + "Y" * 5_000_000 + "\n", set()),
     "hcl 10000-deep expression": ("deephcl/main.tf", "locals {\n  a = " + "[" * 10000 + "]" * 10000 + "\n}\n", {"PG001"}),
     "hcl 10000-deep blocks": ("deephclblocks/main.tf", "a {\n" * 10000 + "}\n" * 10000, {"PG001"}),

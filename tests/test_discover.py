@@ -37,7 +37,7 @@ def test_classify_by_name(path, fmt):
     ("site.conf", "<VirtualHost *:80>\n ProxyPass / http://localhost:8042/\n</VirtualHost>\n", "apache"),
     ("dicom.ini", "[sscscp]\nMyACRNema = CONQUESTSRV1\nTCPPort = 5678\n", "conquest"),
     ("dicom.ini.mysql", "[sscscp]\nMyACRNema = CONQUESTSRV1\n", "conquest"),
-    ("playbook.yml", "- hosts: all\n  tasks: []\n", None),
+    ("playbook.yml", "- hosts: all\n  tasks: []\n", "ansible"),  # playbooks are read since issue 5
     ("settings.json", '{"theme": "dark"}', None),
 ])
 def test_classify_by_content(name, text, fmt):

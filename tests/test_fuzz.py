@@ -30,6 +30,7 @@ NAMES = {
     "ddclient": "ddclient.conf", "inadyn": "inadyn.conf", "miniupnpd": "miniupnpd.conf",
     "compose": "docker-compose.yml", "nginx": "nginx.conf", "apache": "httpd.conf",
     "pureftpd_dir": "pure-ftpd/conf/NoAnonymous", "ohif": "app-config.js", "terraform": "main.tf",
+    "ansible": "roles/fuzz/tasks/main.yml",
 }
 
 
@@ -127,3 +128,47 @@ def _regressions():
 @pytest.mark.parametrize("fmt,path", list(_regressions()))
 def test_inputs_that_once_failed(fmt, path):
     check_one(fmt, path.read_bytes().decode("utf-8", "surrogateescape"))
+
+
+# Ansible templates: generated and mutated Jinja must render or give RenderError (PG001), within
+# the renderer's own bounds, whatever the variables hold.
+def _template_seeds() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.j2"))][:25]
+
+
+TEMPLATE_SEEDS = _template_seeds()
+
+
+@st.composite
+def templates(draw):
+    if draw(st.booleans()) or not TEMPLATE_SEEDS:
+        pieces = st.sampled_from(["{{", "}}", "{%", "%}", "{#", "#}", " for x in ", " endfor ", " if ", " endif ",
+                                  "range(", ")", "|", "default(", "'a'", " * ", " ** ", "9", "\n", "x.y",
+                                  "lookup('pipe','id')", "__class__", "[", "]", "-", " raw ", " endraw "])
+        return "".join(draw(st.lists(pieces, max_size=40)))
+    text = draw(st.sampled_from(TEMPLATE_SEEDS))
+    for _ in range(draw(st.integers(1, 3))):
+        text = _mutate(draw, text)
+    return text
+
+
+def test_template_renderer_never_crashes():
+    from linter.formats.ansible.jinja import Renderer, RenderError
+
+    variables = {"shares": [{"name": "a", "guest_ok": True}], "x": {"y": "z"}, "flag": "yes"}
+    renderer = Renderer(lambda name: variables.get(name), lambda name: name in variables)
+
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("PACSGUARD_FUZZ_RANDOM"),
+              suppress_health_check=list(HealthCheck), database=None)
+    @given(templates())
+    def run(text):
+        started = time.perf_counter()
+        try:
+            rendered = renderer.render_file(text)
+            assert len(rendered.line_map) == rendered.text.count("\n") + 1
+            assert all(1 <= n <= text.count("\n") + 1 for n in rendered.line_map)
+        except RenderError:
+            pass
+        assert time.perf_counter() - started < TIME_BOUND
+
+    run()

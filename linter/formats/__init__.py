@@ -24,6 +24,14 @@ class Format:
     description: str
     group: bool = False  # read all files of one directory together (read_group)
     first: bool = False  # read before the others: it claims files it reads in context (ctx.claim)
+    # The module groups its files into reading units itself (`unit_key(relpath, root)`): all the
+    # files of one Ansible project are one unit, so a scan split over workers evaluates it once.
+    units_by_module: bool = False
+    # A named file (pre-commit) answers for the facts its reader finds in files it reads through
+    # it: the modules a Terraform root calls, the configs a compose service mounts. Readers that
+    # emit a whole project whatever file they start from (Ansible) say instead, per fact, which
+    # files it derives from (`Fact.derived_from`).
+    focus_through_reads: bool = False
 
 
 # format name -> reader
@@ -41,11 +49,15 @@ FORMATS: dict[str, Format] = {
     "ddclient": Format("linter.formats.ddclient", "ddclient.conf"),
     "inadyn": Format("linter.formats.inadyn", "inadyn.conf"),
     "miniupnpd": Format("linter.formats.miniupnpd", "miniupnpd.conf"),
-    "compose": Format("linter.formats.compose", "docker-compose", first=True),
+    "compose": Format("linter.formats.compose", "docker-compose", first=True, focus_through_reads=True),
+    # first: it renders the templates its tasks use and claims them before their own readers run
+    "ansible": Format("linter.formats.ansible", "Ansible playbook, role or inventory", first=True,
+                      units_by_module=True),
     "nginx": Format("linter.formats.nginx", "nginx configuration"),
     "apache": Format("linter.formats.apache", "Apache httpd configuration"),
     "ohif": Format("linter.formats.ohif", "OHIF viewer app-config.js"),
-    "terraform": Format("linter.formats.terraform", "Terraform (.tf, .tf.json, .tfvars)", group=True),
+    "terraform": Format("linter.formats.terraform", "Terraform (.tf, .tf.json, .tfvars)", group=True,
+                        focus_through_reads=True),
     "terraform_plan": Format("linter.formats.terraform.plan", "Terraform plan JSON (terraform show -json)"),
 }
 
@@ -62,3 +74,8 @@ def reader_for(fmt: str) -> ModuleType:
 
 def groups_by_dir(fmt: str) -> bool:
     return FORMATS[fmt].group
+
+
+def reads_as_group(fmt: str) -> bool:
+    """Whether the reader takes a list of files (`read_group`)."""
+    return FORMATS[fmt].group or FORMATS[fmt].units_by_module

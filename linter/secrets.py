@@ -20,6 +20,11 @@ _NOT_SECRET = frozenset({"yes", "no", "true", "false", "on", "off", "none", "nul
 
 
 _KEYWORD = re.compile(_KEYWORDS, re.IGNORECASE)
+# Values that name where a secret comes from rather than being one: shell and compose variables,
+# Jinja, Python formatting, and Terraform references (`var.db_password`, `data.aws_secretsmanager...`).
+_REFERENCE_PREFIXES = ("$", "{{", "%(", "var.", "local.", "module.", "data.", "each.", "self.", "random_password.",
+                       "aws_secretsmanager", "vault_generic_secret.", "azurerm_key_vault_secret.",
+                       "google_secret_manager")
 
 
 @lru_cache(maxsize=4096)
@@ -45,7 +50,7 @@ def mask(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
 
     def _replace(match: re.Match) -> str:
         value = match.group("value")
-        if value.lower() in _NOT_SECRET or value.endswith("*****") or value.startswith(("$", "{{", "%(")):
+        if value.lower() in _NOT_SECRET or value.endswith("*****") or value.startswith(_REFERENCE_PREFIXES):
             return match.group(0)
         return match.group("key") + match.group("quote") + mask_value(value)
 

@@ -288,7 +288,7 @@ def test_markdown_caps_the_table(clinic):
     assert f"… and {len(clinic.active) - 5} more findings (see the full report)." in out
     worst = sorted(clinic.active, key=lambda f: (-f.severity, *f.sort_key))[:5]
     assert [row.split(" | ")[0] for row in _rows(out)] == [f"| {f.severity.label}" for f in worst]
-    assert "more findings" not in render("markdown", clinic)  # 28 findings fit under the default cap
+    assert "more findings" not in render("markdown", clinic)  # the example's findings fit under the default cap
 
 
 def test_markdown_escapes_what_breaks_a_table(rules):

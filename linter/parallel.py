@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from linter.engine import ReadBatch, Unit
 
-MIN_UNITS_PER_WORKER = 32  # below this, a worker's start-up costs more than it saves
+MIN_UNITS_PER_WORKER = 32  # files per worker below which its start-up costs more than it saves
 CHUNKS_PER_WORKER = 4  # several chunks per worker even out a folder of huge files
 
 
@@ -28,9 +28,27 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _weight(unit) -> int:
+    """A unit's share of the work: its files (an Ansible project is one unit of many files)."""
+    try:
+        return max(1, len(unit[1]))
+    except (TypeError, IndexError):
+        return 1
+
+
 def _chunks(units: list, count: int) -> list[list]:
-    size = -(-len(units) // count)
-    return [units[i:i + size] for i in range(0, len(units), size)]
+    """Contiguous chunks of about equal weight, never splitting a unit."""
+    total = sum(_weight(u) for u in units)
+    target = max(1, -(-total // count))
+    chunks: list[list] = [[]]
+    load = 0
+    for unit in units:
+        if load >= target and chunks[-1]:
+            chunks.append([])
+            load = 0
+        chunks[-1].append(unit)
+        load += _weight(unit)
+    return chunks
 
 
 def _work(task: tuple) -> "ReadBatch":
@@ -46,7 +64,7 @@ def run_batches(root: str, units: list["Unit"], claims: dict[str, str], jobs: in
     from linter.engine import ReadBatch, read_units
 
     workers = default_jobs() if jobs <= 0 else jobs
-    workers = min(workers, len(units) // MIN_UNITS_PER_WORKER)
+    workers = min(workers, sum(_weight(u) for u in units) // MIN_UNITS_PER_WORKER, len(units))
     if workers <= 1:
         return read_units(root, units, claims, focus)
     import multiprocessing  # deferred: a pre-commit run on a few files never starts a worker

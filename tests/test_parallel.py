@@ -24,22 +24,28 @@ def tree(tmp_path_factory) -> Path:
 def test_workers_are_really_used(tree, rules, monkeypatch, tmp_path):
     import os
 
-    from linter.formats import reader_for
+    from linter import engine
 
     monkeypatch.setattr(parallel, "MIN_UNITS_PER_WORKER", 8)
-    module = reader_for("ddclient")
-    original = module.read
+    original = engine._read_unit
     log = tmp_path / "pids"
 
-    def recording(source, ctx):
+    def recording(fmt, sources, ctx, problems):
         with open(log, "a", encoding="utf-8") as handle:
             handle.write(f"{os.getpid()}\n")
-        return original(source, ctx)
+        return original(fmt, sources, ctx, problems)
 
-    monkeypatch.setattr(module, "read", recording)
+    monkeypatch.setattr(engine, "_read_unit", recording)  # inherited by the forked workers
     scan([str(tree)], rules, root=str(tree), options=ScanOptions(jobs=2))
     pids = set(log.read_text().split())
-    assert len(pids) == 2 and str(os.getpid()) not in pids
+    assert len(pids) >= 2 and str(os.getpid()) not in pids  # a pool per phase (claimers first)
+
+
+def test_chunks_keep_units_whole_and_balance_files():
+    units = [("ansible", list(range(40)))] + [("samba", [i]) for i in range(40)]
+    chunks = parallel._chunks(units, 4)
+    assert [u for c in chunks for u in c] == units
+    assert chunks[0] == [units[0]]  # the big project alone, the small files spread over the rest
 
 
 @pytest.mark.parametrize("fmt", sorted(REPORTERS))

@@ -47,6 +47,23 @@ def sensitive_port(fact: Fact) -> bool:
     return bool(range_has_sensitive_port(start, end if end is not None else start))
 
 
+HTTPS_PORTS = frozenset({443, 8443})
+
+
+@predicate
+def only_https_ports(fact: Fact) -> bool:
+    """Every sensitive port of the fact's range is an HTTPS port (443, 8443): a TLS front end
+    that is meant to be reached, unlike 80, 22 or a DICOM port in the same range."""
+    start = fact.get("port_from")
+    if start is None:
+        start = fact.get("port")
+    end = fact.get("port_to")
+    if start is None:
+        return False
+    ports = range_has_sensitive_port(start, end if end is not None else start)
+    return bool(ports) and all(p in HTTPS_PORTS for p in ports)
+
+
 @predicate
 def from_anywhere(fact: Fact) -> bool:
     sources = fact.get("sources") or ()

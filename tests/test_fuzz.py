@@ -30,6 +30,7 @@ NAMES = {
     "ddclient": "ddclient.conf", "inadyn": "inadyn.conf", "miniupnpd": "miniupnpd.conf",
     "compose": "docker-compose.yml", "nginx": "nginx.conf", "apache": "httpd.conf",
     "pureftpd_dir": "pure-ftpd/conf/NoAnonymous", "ohif": "app-config.js", "terraform": "main.tf",
+    "conquest": "dgatesop.lst", "terraform_plan": "plan.json",
     "ansible": "roles/fuzz/tasks/main.yml",
 }
 

@@ -109,7 +109,7 @@ def _emit_all(task: "Task", facts: list[Fact], out: list[Fact]) -> None:
 
 
 def _label(task: "Task") -> str:
-    name = text_of(task.args.get("name")) or text_of(task.args.get("bucket"))
+    name = text_of(task.args.get("name")) or text_of(task.args.get("bucket")) or text_of(task.args.get("container"))
     return f"`{task.spec.fqcn}`" + (f" `{name}`" if name else "")
 
 
@@ -418,7 +418,7 @@ def azure_storageaccount(task: "Task", out: list[Fact]) -> None:
     if flag_of(task.args.get("https_only")) is False:
         emit(out, task, TlsPolicy(
             origin=task.origin("https_only"), product="azure", service="object-storage", role="server", enforced=False,
-            detail=(f"{_label(task)} sets `https_only: false`{describe(task.vars_of('https_only'))}: blobs, files and "
+            detail=(f"{_label(task)} sets `https_only: {task.quoted('https_only')}`{describe(task.vars_of('https_only'))}: blobs, files and "
                     "shared-key signatures are accepted over plain HTTP")))
     # Only when written: the module leaves the account's setting alone when it is omitted, and
     # Azure creates new accounts with anonymous blob access disallowed.
@@ -426,7 +426,7 @@ def azure_storageaccount(task: "Task", out: list[Fact]) -> None:
         emit(out, task, Setting(
             origin=task.origin("allow_blob_public_access"), product="azure-storage", section=_label(task),
             key="allow_nested_items_to_be_public", value=True, raw="true",
-            detail=(f"{_label(task)} sets `allow_blob_public_access: true`{describe(task.vars_of('allow_blob_public_access'))}: "
+            detail=(f"{_label(task)} sets `allow_blob_public_access: {task.quoted('allow_blob_public_access')}`{describe(task.vars_of('allow_blob_public_access'))}: "
                     "any container in it can be made readable without a login")))
 
 

@@ -244,46 +244,45 @@ def _redirects_to_https(listener: _Item) -> bool:
     return False
 
 
+def _internet_facing(task: "Task") -> bool:
+    return (text_of(task.args.get("scheme")) or "internet-facing").lower() != "internal"
+
+
+def _clear_text(task: "Task", listener: _Item, key: str, port: int | None, public: bool, out: list[Fact]) -> None:
+    emit(out, task, TlsPolicy(
+        origin=listener.origin(key), product="aws", service="http", role="server", enforced=False, exposed=public,
+        detail=(f"{_label(task)} has a listener with `{key}: {listener.get(key)}`{f' on port {port}' if port else ''} "
+                f"that does not redirect to HTTPS{listener.source()}: viewer sessions, passwords and images cross "
+                "the network in clear text")))
+
+
 @mapper("elb_application_lb", "elb_network_lb")
 def elb_v2(task: "Task", out: list[Fact]) -> None:
     if _removed(task):
         return
-    public = (text_of(task.args.get("scheme")) or "internet-facing").lower() != "internal"
+    public = _internet_facing(task)
     for listener in _items(task, "listeners"):
         proto = (text_of(listener.get("Protocol")) or "").upper()
         port = _integer(listener.get("Port"))
-        on_port = f" on port {port}" if port else ""
         if proto == "HTTP" and not _redirects_to_https(listener):
-            emit(out, task, TlsPolicy(
-                origin=listener.origin("Protocol"), product="aws", service="http", role="server", enforced=False,
-                exposed=public,
-                detail=(f"{_label(task)} has a listener with `Protocol: HTTP`{on_port} that does not redirect to "
-                        f"HTTPS{listener.source()}: viewer sessions, passwords and images "
-                        "cross the network in clear text")))
+            _clear_text(task, listener, "Protocol", port, public, out)
         policy = text_of(listener.get("SslPolicy"))
-        if proto in ("HTTPS", "TLS") and policy and elb_policy_versions(policy):
-            versions = elb_policy_versions(policy)
+        versions = elb_policy_versions(policy) if proto in ("HTTPS", "TLS") and policy else ()
+        if versions:
             emit(out, task, TlsPolicy(
                 origin=listener.origin("SslPolicy"), product="aws", service="http", role="server", enforced=True,
                 versions=versions, exposed=public,
-                detail=f"{_label(task)} uses `SslPolicy: {policy}`{on_port}{listener.source()}, which accepts {versions[0]}"))
+                detail=(f"{_label(task)} uses `SslPolicy: {policy}`{f' on port {port}' if port else ''}"
+                        f"{listener.source()}, which accepts {versions[0]}")))
 
 
 @mapper("elb_classic_lb", "ec2_elb_lb")
 def elb_classic(task: "Task", out: list[Fact]) -> None:
     if _removed(task):
         return
-    public = (text_of(task.args.get("scheme")) or "internet-facing").lower() != "internal"
     for listener in _items(task, "listeners"):
-        if (text_of(listener.get("protocol")) or "").lower() != "http":
-            continue
-        port = _integer(listener.get("load_balancer_port"))
-        emit(out, task, TlsPolicy(
-            origin=listener.origin("protocol"), product="aws", service="http", role="server", enforced=False,
-            exposed=public,
-            detail=(f"{_label(task)} has a listener with `protocol: http`{f' on port {port}' if port else ''}"
-                    f"{listener.source()}: sessions, passwords and images cross the network "
-                    "in clear text")))
+        if (text_of(listener.get("protocol")) or "").lower() == "http":
+            _clear_text(task, listener, "protocol", _integer(listener.get("load_balancer_port")), _internet_facing(task), out)
 
 
 # ---------------------------------------------------------------- RDS

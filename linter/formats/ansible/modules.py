@@ -110,4 +110,4 @@ def module_defaults(node: YNode | None, path: str, frame: Frame, out: list[Fact]
 
 
 # The mapper modules register themselves on import.
-from linter.formats.ansible import accounts, containers, edits, firewalls, packages, web  # noqa: E402,F401
+from linter.formats.ansible import accounts, cloud, containers, edits, firewalls, packages, web  # noqa: E402,F401

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from linter.cloud import PUBLIC_MEMBERS
 from linter.formats.terraform import _values as values
 from linter.formats.terraform._context import MapContext
 from linter.formats.terraform.model import Resource
 from linter.model import Origin
 
-PUBLIC_MEMBERS = {"allusers": "anyone on the internet", "allauthenticatedusers": "anyone with a Google account"}
 # Roles whose holders can change or add data (DICOM stores, datasets, buckets).
 _WRITE_WORDS = ("editor", "admin", "owner", "writer", "creator", "dicomstoreadmin")
 

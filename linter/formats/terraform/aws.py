@@ -6,9 +6,9 @@ Family, Storage Gateway file shares, S3 ACLs, bucket policies and public-access 
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator
 
+from linter.cloud import PUBLIC_S3_ACLS, elb_policy_versions, engine_port, public_statements, statement_access
 from linter.facts import AnonymousAccess, Fact, Ingress, Listener, Setting, TlsPolicy
 from linter.formats.terraform import _values as values
 from linter.formats.terraform._context import MapContext
@@ -181,19 +181,6 @@ def network_acl_rule(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
 
 # ---------------------------------------------------------------- databases
 
-ENGINE_PORTS = (("aurora-postgresql", 5432, "postgres"), ("postgres", 5432, "postgres"),
-                ("aurora", 3306, "mysql"), ("mysql", 3306, "mysql"), ("mariadb", 3306, "mysql"),
-                ("sqlserver", 1433, "mssql"), ("oracle", 1521, "other"), ("db2", 50000, "other"))
-
-
-def engine_port(engine: str | None) -> tuple[int | None, str]:
-    low = (engine or "").lower()
-    for prefix, port, service in ENGINE_PORTS:
-        if low.startswith(prefix):
-            return port, service
-    return None, "other"
-
-
 def _db_engine(resource: Resource, ctx: MapContext) -> str | None:
     engine = values.text(resource.get("engine"))
     if engine is None:  # a cluster instance may inherit it from its cluster
@@ -250,23 +237,6 @@ def other_cluster_login(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
 
 
 # ---------------------------------------------------------------- load balancers and TLS
-
-# ELB security policies that still accept TLS 1.0 or 1.1 (AWS "Security policies for your
-# Application Load Balancer" tables): the 2015/2016 defaults, the TLS-1-0/TLS-1-1 families and
-# the forward-secrecy policies without "1-2" in their name.
-_WEAK_ELB = re.compile(r"^ELBSecurityPolicy-(?:201[1-6]-\d\d|TLS-1-0|TLS-1-1|TLS13-1-[01]-|FS-2018-06|FS-1-1)", re.I)
-_ELB_VERSIONS_1_1 = re.compile(r"TLS-1-1|TLS13-1-1|FS-1-1", re.I)
-
-
-def elb_policy_versions(policy: str) -> tuple[str, ...]:
-    """The protocol versions an ELB predefined policy accepts, or () when it is not a weak one
-    (a TLS 1.2+ policy or a custom name we cannot read)."""
-    if not _WEAK_ELB.match(policy):
-        return ()
-    if _ELB_VERSIONS_1_1.search(policy):
-        return ("TLSv1.1", "TLSv1.2")
-    return ("TLSv1.0", "TLSv1.1", "TLSv1.2")
-
 
 def _redirects_to_https(body: Block) -> bool:
     for action in body.children("default_action"):
@@ -370,8 +340,6 @@ def nfs_file_share(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
 
 # ---------------------------------------------------------------- S3
 
-_PUBLIC_ACLS = {"public-read": (True, False), "public-read-write": (True, True),
-                "authenticated-read": (True, False)}
 _ALL_USERS = ("acs.amazonaws.com/groups/global/allusers", "acs.amazonaws.com/groups/global/authenticatedusers")
 
 
@@ -405,8 +373,8 @@ def s3_acl(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     if _blocked(bucket, ctx, "block_public_acls", "ignore_public_acls"):
         return
     acl = (values.text(resource.get("acl")) or "").lower()
-    if acl in _PUBLIC_ACLS:
-        read, write = _PUBLIC_ACLS[acl]
+    if acl in PUBLIC_S3_ACLS:
+        read, write = PUBLIC_S3_ACLS[acl]
         yield _s3_public(resource, ctx, resource.body.origin_of("acl"), read, write, f"sets `acl = \"{acl}\"`")
         return
     grants = [(grant, grantee, values.strings(grant.get("permission")))
@@ -426,28 +394,6 @@ def s3_acl(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
                 return
 
 
-_READ_ACTIONS = ("s3:getobject", "s3:listbucket", "s3:*", "*", "s3:get*", "s3:list*")
-_WRITE_ACTIONS = ("s3:putobject", "s3:deleteobject", "s3:*", "*", "s3:put*", "s3:delete*")
-
-
-def _anyone(principal: Any) -> bool:
-    if principal == "*" or (isinstance(principal, list) and "*" in principal):
-        return True
-    if isinstance(principal, dict):
-        return any(p == "*" or (isinstance(p, list) and "*" in p) for p in principal.values())
-    return False
-
-
-def public_statements(document: Any) -> list[dict]:
-    """Allow statements for every principal without a condition that narrows who."""
-    if not isinstance(document, dict):
-        return []
-    statements = document.get("Statement", [])
-    statements = statements if isinstance(statements, list) else [statements]
-    return [s for s in statements if isinstance(s, dict) and str(s.get("Effect", "")).lower() == "allow"
-            and _anyone(s.get("Principal")) and not s.get("Condition")]
-
-
 def s3_bucket_policy(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
     bucket = _bucket_of(resource, ctx)
     if _blocked(bucket, ctx, "restrict_public_buckets", "block_public_policy"):
@@ -459,10 +405,7 @@ def s3_bucket_policy(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         for source in ctx.data_sources(resource, resource.get("policy"), "aws_iam_policy_document"):
             document = _policy_document(source)
     for statement in public_statements(document):
-        actions = statement.get("Action", [])
-        actions = [str(a).lower() for a in (actions if isinstance(actions, list) else [actions])]
-        write = any(a in _WRITE_ACTIONS for a in actions)
-        read = write or any(a in _READ_ACTIONS for a in actions)
+        read, write = statement_access(statement)
         if read:
             yield _s3_public(resource, ctx, resource.body.origin_of("policy"), True, write,
                              "has a bucket policy that allows `Principal: \"*\"` without a condition")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from linter.cloud import versions_from_minimum
 from linter.facts import AnonymousAccess, Fact, Listener, Setting, TlsPolicy
 from linter.formats.terraform import _values as values
 from linter.formats.terraform._context import MapContext
@@ -157,11 +158,6 @@ def dicom_service(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
 
 # ---------------------------------------------------------------- storage
 
-def _from_minimum(version: str | None) -> tuple[str, ...]:
-    """The versions a "minimum TLS version" setting accepts, up to TLS 1.2."""
-    return ("TLSv1.0", "TLSv1.1", "TLSv1.2") if version == "TLSv1.0" else ("TLSv1.1", "TLSv1.2")
-
-
 def _nested_public(account: Resource) -> tuple[bool | None, str, bool]:
     """(may containers be public?, attribute name, explicitly set?)"""
     for name in ("allow_nested_items_to_be_public", "allow_blob_public_access"):
@@ -176,7 +172,7 @@ def storage_account(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         raw = values.text(body.get("min_tls_version"))
         version = tls_version(raw) if raw else None
         if version in ("TLSv1.0", "TLSv1.1"):
-            versions = _from_minimum(version)
+            versions = versions_from_minimum(version)
             yield TlsPolicy(origin=body.origin_of("min_tls_version"), product=PRODUCT, service="object-storage",
                             role="server", enforced=True, versions=versions,
                             detail=f"`{resource.address}` sets `min_tls_version = \"{raw}\"`: clients may still use {version}")
@@ -233,7 +229,7 @@ def application_gateway(resource: Resource, ctx: MapContext) -> Iterator[Fact]:
         minimum = values.text(policy.get("min_protocol_version"))
         if minimum and tls_version(minimum) in ("TLSv1.0", "TLSv1.1"):
             attr = "min_protocol_version"
-            versions = _from_minimum(tls_version(minimum))
+            versions = versions_from_minimum(tls_version(minimum))
         else:
             versions = _APPGW_WEAK.get((values.text(policy.get("policy_name")) or "").lower(), ())
         if versions:
@@ -268,7 +264,7 @@ def _db_tls(resource: Resource, service: str) -> Iterator[Fact]:
         raw = values.text(body.get(name)) if values.present(body, name) else None
         version = tls_version(raw) or tls_version(f"tls{raw}") if raw else None
         if version in ("TLSv1.0", "TLSv1.1"):
-            versions = _from_minimum(version)
+            versions = versions_from_minimum(version)
             yield TlsPolicy(origin=body.origin_of(name), product=PRODUCT, service=service, role="server",
                             enforced=True, versions=versions,
                             detail=f"`{resource.address}` sets `{name} = \"{raw}\"`: clients may still use {version}")

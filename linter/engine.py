@@ -196,6 +196,11 @@ class ReadBatch:
     # in another file: what a Terraform root deploys through its modules, a mounted config read
     # in its compose service's context.
     focus_origins: set[Origin] = field(default_factory=set)
+    # Secrets each file's facts quote, so snippets are masked even when the facts stay behind.
+    file_secrets: dict[str, set[str]] = field(default_factory=dict)
+    # Findings of the rules a worker evaluated itself (see linter.parallel), and their ids.
+    findings: list[Finding] = field(default_factory=list)
+    evaluated: frozenset[str] = frozenset()
 
     def extend(self, other: "ReadBatch") -> None:
         self.facts.extend(other.facts)
@@ -205,6 +210,10 @@ class ReadBatch:
             self.claims.setdefault(relpath, by)
         self.loaded.update(other.loaded)
         self.focus_origins.update(other.focus_origins)
+        for path, secrets in other.file_secrets.items():
+            self.file_secrets.setdefault(path, set()).update(secrets)
+        self.findings.extend(other.findings)
+        self.evaluated = self.evaluated | other.evaluated
 
 
 def plan_units(discovery: Discovery) -> list[Unit]:
@@ -270,12 +279,27 @@ def _read_units(root: str, units: list[Unit], claims: dict[str, str],
                 batch.focus_origins.update(f.origin for f in facts if f.origin.path not in members)
     batch.problems.extend(ctx.problems)
     batch.facts = [f if f.scope else replace(f, scope=scope_of(f.origin.path)) for f in batch.facts]
+    for fact in batch.facts:
+        if fact.secrets:
+            batch.file_secrets.setdefault(fact.origin.path, set()).update(fact.secrets)
     batch.claims = dict(ctx.claims)
     batch.loaded = {rel: src.path for rel, src in ctx.loaded.items()}
     return batch
 
 
-def collect_facts(discovery: Discovery, jobs: int = 1) -> tuple[list[Fact], list[Finding], "SourceTexts", list[ScannedFile]]:
+@dataclass
+class Collected:
+    """What the read stage hands to rule evaluation."""
+
+    facts: list[Fact]
+    problems: list[Finding]  # tool findings, and findings of rules the workers evaluated
+    texts: "SourceTexts"
+    scanned: list[ScannedFile]
+    file_secrets: dict[str, set[str]]
+    evaluated: frozenset[str]  # rules already evaluated in the workers
+
+
+def collect_facts(discovery: Discovery, jobs: int = 1, rules: dict[str, Rule] | None = None) -> Collected:
     from linter.parallel import run_batches
 
     problems: list[Finding] = []
@@ -283,15 +307,31 @@ def collect_facts(discovery: Discovery, jobs: int = 1) -> tuple[list[Fact], list
         severity = Severity.INFO if "link" in skipped.reason or "does not exist" in skipped.reason else Severity.LOW
         problems.append(_tool_finding("PG002", severity, f"not scanned: {skipped.reason}", Origin(skipped.relpath)))
     units = plan_units(discovery)
+    # Readers that index the whole tree (Terraform's module graph) do it once, here, before
+    # worker processes fork and inherit it.
+    for fmt in sorted({u[0] for u in units}):
+        module = formats.reader_for(fmt)
+        if hasattr(module, "prepare"):
+            module.prepare(ReadContext(Path(discovery.root)))
     # Claiming readers run to completion first, so their claims reach every worker of the rest.
     first = [u for u in units if formats.FORMATS[u[0]].first]
     rest = [u for u in units if not formats.FORMATS[u[0]].first]
     total = ReadBatch()
-    total.extend(run_batches(discovery.root, first, {}, jobs, discovery.focus))
-    total.extend(run_batches(discovery.root, rest, total.claims, jobs, discovery.focus))
+    total.extend(run_batches(discovery.root, first, {}, jobs, discovery.focus, rules))
+    total.extend(run_batches(discovery.root, rest, total.claims, jobs, discovery.focus, rules))
     problems.extend(total.problems)
+    problems.extend(total.findings)
     discovery.focus_origins = frozenset(total.focus_origins)
-    return total.facts, problems, SourceTexts(total.loaded), total.scanned
+    return Collected(total.facts, problems, SourceTexts(total.loaded), total.scanned, total.file_secrets,
+                     total.evaluated)
+
+
+def split_rules(rules: dict[str, Rule]) -> tuple[dict[str, Rule], frozenset[str]]:
+    """The rules that judge one fact at a time (a worker can evaluate them where the facts are)
+    and the fact kinds that cross-file rules need together in one place."""
+    local = {rid: r for rid, r in rules.items() if r.fact is not None and r.related is None}
+    kinds = frozenset(k for r in rules.values() if r.related is not None for k in (r.fact, r.related.fact))
+    return local, kinds
 
 
 class SourceTexts:
@@ -478,16 +518,15 @@ def scan(paths: list[str], rules: dict[str, Rule], root: str | None = None,
     group_formats = frozenset(name for name, fmt in formats.FORMATS.items() if fmt.group)
     discovery = discover(paths, Path(root) if root else None, exclude=options.exclude,
                          gitignore=options.respect_gitignore, group_formats=group_formats)
-    facts, problems, texts, scanned = collect_facts(discovery, options.jobs)
-    findings = _dedupe(evaluate(rules, facts) + problems)
+    collected = collect_facts(discovery, options.jobs, rules)
+    facts, texts = collected.facts, collected.texts
+    remaining = {rid: r for rid, r in rules.items() if rid not in collected.evaluated}
+    findings = _dedupe(evaluate(remaining, facts) + collected.problems)
     findings = [f for f in findings if f.rule_id in rules]
     # A snippet is a whole line, and a line can hold more than the one secret its finding is
     # about (two users on one line; a line-1 finding about a missing key on a password line):
     # mask every secret any fact found in that file.
-    file_secrets: dict[str, set[str]] = defaultdict(set)
-    for fact in facts:
-        if fact.secrets:
-            file_secrets[fact.origin.path].update(fact.secrets)
+    file_secrets = collected.file_secrets
     findings = apply_waivers(findings, texts, today, options.path_waivers, options.report_unused_waivers)
     findings = [f for f in findings if f.rule_id in rules and _in_focus(f, discovery)]
     finished = []
@@ -504,4 +543,4 @@ def scan(paths: list[str], rules: dict[str, Rule], root: str | None = None,
     finished.sort(key=lambda f: f.sort_key)
     if options.baseline is not None:
         finished = options.baseline.apply(finished, Path(discovery.root))
-    return ScanResult(discovery.root, sorted(scanned, key=lambda s: s.relpath), finished, facts, rules)
+    return ScanResult(discovery.root, sorted(collected.scanned, key=lambda s: s.relpath), finished, facts, rules)

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 MIN_UNITS_PER_WORKER = 32  # files per worker below which its start-up costs more than it saves
 CHUNKS_PER_WORKER = 4  # several chunks per worker even out a folder of huge files
+# A chunk's reading context lives until the chunk ends; capping its files keeps a worker's
+# memory bounded by the chunk, not by the size of the tree.
+MAX_FILES_PER_CHUNK = 200
 
 
 def default_jobs() -> int:
@@ -51,15 +54,28 @@ def _chunks(units: list, count: int) -> list[list]:
     return chunks
 
 
+# Set in the parent just before the pool forks, so workers inherit the compiled rules (closures
+# cannot be pickled): the rules a worker may evaluate itself, and the fact kinds it must send back.
+_LOCAL_RULES: dict = {}
+_KEEP_KINDS: frozenset[str] = frozenset()
+
+
 def _work(task: tuple) -> "ReadBatch":
-    from linter.engine import read_units
+    from linter.engine import evaluate, read_units
 
     root, units, claims, focus = task
-    return read_units(root, units, claims, focus)
+    batch = read_units(root, units, claims, focus)
+    if _LOCAL_RULES:
+        # Judge facts where they were read and send back findings, plus only the facts that
+        # cross-file rules pair up: pickling every fact cost more than evaluating it.
+        batch.findings = evaluate(_LOCAL_RULES, batch.facts)
+        batch.evaluated = frozenset(_LOCAL_RULES)
+        batch.facts = [f for f in batch.facts if f.kind in _KEEP_KINDS]
+    return batch
 
 
 def run_batches(root: str, units: list["Unit"], claims: dict[str, str], jobs: int,
-                focus: frozenset[str] | None = None) -> "ReadBatch":
+                focus: frozenset[str] | None = None, rules: dict | None = None) -> "ReadBatch":
     """Read `units` with `jobs` worker processes (0: one per core) and merge the results in order."""
     from linter.engine import ReadBatch, read_units
 
@@ -69,12 +85,22 @@ def run_batches(root: str, units: list["Unit"], claims: dict[str, str], jobs: in
         return read_units(root, units, claims, focus)
     import multiprocessing  # deferred: a pre-commit run on a few files never starts a worker
 
+    global _LOCAL_RULES, _KEEP_KINDS
+    from linter.engine import split_rules
+
     methods = multiprocessing.get_all_start_methods()
     # fork shares the already imported readers and rules; spawn re-imports them (macOS, Windows)
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    tasks = [(root, chunk, claims, focus) for chunk in _chunks(units, workers * CHUNKS_PER_WORKER)]
+    # and gets no rules: its workers send every fact back and the parent evaluates them.
+    forked = "fork" in methods
+    context = multiprocessing.get_context("fork" if forked else "spawn")
+    _LOCAL_RULES, _KEEP_KINDS = split_rules(rules) if (rules and forked) else ({}, frozenset())
+    count = max(workers * CHUNKS_PER_WORKER, sum(_weight(u) for u in units) // MAX_FILES_PER_CHUNK)
+    tasks = [(root, chunk, claims, focus) for chunk in _chunks(units, count)]
     merged = ReadBatch()
-    with context.Pool(workers) as pool:
-        for batch in pool.imap(_work, tasks):
-            merged.extend(batch)
+    try:
+        with context.Pool(workers) as pool:
+            for batch in pool.imap(_work, tasks):
+                merged.extend(batch)
+    finally:
+        _LOCAL_RULES, _KEEP_KINDS = {}, frozenset()
     return merged

@@ -581,7 +581,7 @@ def test_details_survive_secret_masking_unchanged():
     checked = 0
     for case in _compose_cases():
         root = case if case.is_dir() else case.parent
-        facts, _, _, _ = collect_facts(discover([str(case)], root))
+        facts = collect_facts(discover([str(case)], root)).facts
         for fact in facts:
             if isinstance(fact, Setting) or fact.product == "orthanc" or fact.origin.path.endswith((".json", ".conf")):
                 continue
@@ -731,7 +731,7 @@ secrets:
     from linter.discover import discover
     from linter.engine import collect_facts
 
-    facts, _, _, _ = collect_facts(discover([str(tmp_path)], tmp_path))
+    facts = collect_facts(discover([str(tmp_path)], tmp_path)).facts
     creds = by_type(facts, Credential)
     # judged once, with the container: no default `orthanc` user, the file's user is seen
     assert [(c.user, c.implicit) for c in creds if c.product == "orthanc"] == [("ris", False)]

@@ -101,3 +101,10 @@ def _read_folder(sources: list[SourceFile], ctx) -> list[Fact]:
 
 def read(source: SourceFile, ctx) -> list[Fact]:
     return read_group([source], ctx)
+
+
+def prepare(ctx) -> None:
+    """Called by the engine once per scan, before files are read (and before workers fork)."""
+    from linter.formats.terraform.tree import prepare as prepare_tree
+
+    prepare_tree(ctx)

@@ -147,10 +147,28 @@ class _SourcesCache:
             pass
 
 
+# The tree-wide module index (which files exist, which folders call which), built once per scan
+# by `prepare` before worker processes fork, so every chunk's context starts from it instead of
+# walking and searching the whole tree again.
+_PREPARED: dict[str, TreeState] = {}
+
+
+def prepare(ctx) -> None:
+    _PREPARED.clear()
+    index = Tree(ctx)
+    index.callers()
+    _ = index.reachable("")  # builds the callee map too
+    _PREPARED[str(ctx.root)] = index.state
+
+
 def state_of(ctx) -> TreeState:
     state = _STATES.get(ctx)
     if state is None:
         state = TreeState()
+        prepared = _PREPARED.get(str(ctx.root))
+        if prepared is not None:
+            state.tf_files, state.tf_file_set = prepared.tf_files, prepared.tf_file_set
+            state.tf_stamps, state.callers, state.callees = prepared.tf_stamps, prepared.callers, prepared.callees
         _STATES[ctx] = state
     return state
 

@@ -35,16 +35,21 @@ def is_public_source(source: str) -> bool:
     return network.prefixlen <= 7 and not network.is_private
 
 
-@predicate
-def sensitive_port(fact: Fact) -> bool:
-    """The fact's port or port range contains a port from the catalogue's list (section 2)."""
+def _sensitive_ports_of(fact: Fact) -> list[int]:
+    """The catalogue's sensitive ports inside the fact's port or port range."""
     start = fact.get("port_from")
     if start is None:
         start = fact.get("port")
     end = fact.get("port_to")
     if start is None:
-        return False
-    return bool(range_has_sensitive_port(start, end if end is not None else start))
+        return []
+    return range_has_sensitive_port(start, end if end is not None else start)
+
+
+@predicate
+def sensitive_port(fact: Fact) -> bool:
+    """The fact's port or port range contains a port from the catalogue's list (section 2)."""
+    return bool(_sensitive_ports_of(fact))
 
 
 HTTPS_PORTS = frozenset({443, 8443})
@@ -54,13 +59,7 @@ HTTPS_PORTS = frozenset({443, 8443})
 def only_https_ports(fact: Fact) -> bool:
     """Every sensitive port of the fact's range is an HTTPS port (443, 8443): a TLS front end
     that is meant to be reached, unlike 80, 22 or a DICOM port in the same range."""
-    start = fact.get("port_from")
-    if start is None:
-        start = fact.get("port")
-    end = fact.get("port_to")
-    if start is None:
-        return False
-    ports = range_has_sensitive_port(start, end if end is not None else start)
+    ports = _sensitive_ports_of(fact)
     return bool(ports) and all(p in HTTPS_PORTS for p in ports)
 
 

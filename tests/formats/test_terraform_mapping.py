@@ -634,3 +634,31 @@ def test_google_deny_with_higher_precedence_shadows_allow():
     other_net = resource("google_compute_firewall", "deny2", block("deny", protocol="all"),
                          network="other-vpc", source_ranges=["0.0.0.0/0"], priority=10)
     assert [f.port_from for f in facts(allow, deny, other_net)] == [104]
+
+
+def test_merged_line_names_only_what_is_open_to_the_world(tmp_path):
+    """A `count` over rules with different sources shares one line: the finding must not say a
+    restricted port is open to everyone."""
+    from linter.engine import scan
+    from linter.rules import load_rules
+
+    (tmp_path / "main.tf").write_text('''
+variable "rules" {
+  default = [
+    { port = 11112, cidr = "0.0.0.0/0" },
+    { port = 8042, cidr = "10.0.0.0/8" },
+  ]
+}
+resource "aws_security_group_rule" "r" {
+  count             = length(var.rules)
+  type              = "ingress"
+  security_group_id = "sg-1"
+  protocol          = "tcp"
+  from_port         = var.rules[count.index].port
+  to_port           = var.rules[count.index].port
+  cidr_blocks       = [var.rules[count.index].cidr]
+}
+''', encoding="utf-8")
+    result = scan([str(tmp_path)], load_rules(), root=str(tmp_path))
+    (finding,) = [f for f in result.findings if f.rule_id == "PG110"]
+    assert "11112" in finding.message and "8042" not in finding.message

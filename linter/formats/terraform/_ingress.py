@@ -132,10 +132,13 @@ def merge_details(facts: list) -> list:
     for group in groups.values():
         if len(group) < 2:
             continue
-        where = _INSTANCE_KEY.sub("`", group[0].detail.partition(" admits ")[0])
         sources = list(dict.fromkeys(s for f in group for s in f.sources))
         public = [s for s in sources if is_public_source(s)]
-        parts = list(dict.fromkeys(f.detail.partition(" admits ")[2].partition(" to ")[2] for f in group))
+        # name only the ports open to the sources named: a restricted instance on the same line
+        # (a `count` over rules with different CIDRs) must not read as open to the world
+        named = [f for f in group if not public or any(is_public_source(s) for s in f.sources)]
+        where = _INSTANCE_KEY.sub("`", named[0].detail.partition(" admits ")[0])
+        parts = list(dict.fromkeys(f.detail.partition(" admits ")[2].partition(" to ")[2] for f in named))
         detail = f"{where} admits {', '.join(public or sources)} to {'; '.join(parts)}"
         for fact in group:
             merged[id(fact)] = replace(fact, detail=detail)

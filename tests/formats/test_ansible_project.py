@@ -265,3 +265,17 @@ def test_a_host_with_its_own_variables(tmp_path, rules):
                   "roles/samba/defaults/main.yml": "samba_guest: false\n"})
     write(tmp_path, files)
     assert findings(tmp_path, rules) == [("PG201", "roles/samba/templates/smb.conf.j2", 7)]
+
+
+def test_set_fact_outranks_role_vars_but_not_role_params(tmp_path, rules):
+    """Ansible's precedence: set_fact (19) beats role vars (15); role params (20) beat set_fact."""
+    files = dict(ROLE)
+    files["roles/samba/defaults/main.yml"] = "samba_guest: false\n"
+    files["roles/samba/vars/main.yml"] = "samba_guest: false\n"
+    files["roles/samba/tasks/main.yml"] = ("- set_fact:\n    samba_guest: true\n"
+                                           "- template: src=smb.conf.j2 dest=/etc/samba/smb.conf\n")
+    write(tmp_path, files)
+    assert findings(tmp_path, rules) == [("PG201", "roles/samba/templates/smb.conf.j2", 7)]
+    (tmp_path / "site.yml").write_text(
+        "- hosts: nas\n  roles:\n    - role: samba\n      samba_guest: false\n")
+    assert findings(tmp_path, rules) == []

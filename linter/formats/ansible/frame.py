@@ -21,6 +21,10 @@ _EXPR = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
 _NAME = re.compile(r"(?<![.\w'\"])([A-Za-z_][A-Za-z0-9_]*)")
 
 
+# Layers whose values outrank `set_fact` and `include_vars` (Ansible's precedence 20 and 21).
+_ABOVE_SET_FACT = frozenset({"role params", "include params"})
+
+
 class RuntimeVars(dict):
     """Variables a play sets as it runs (`set_fact`, `include_vars`), seen by the tasks after.
     `version` changes on every write, so frames drop values they resolved before it."""
@@ -60,10 +64,22 @@ class Frame:
     # -- lookups -------------------------------------------------------------------------------
 
     def lookup(self, name: str) -> Var | None:
+        """The definition Ansible uses: the nearest layer, except that `set_fact` and
+        `include_vars` values (RuntimeVars) outrank role vars, block vars and task vars defined in
+        layers opened after them; only role and include parameters outrank those (Ansible's
+        variable precedence, levels 15-21)."""
+        nearest = None
         for layer in reversed(self.layers):
-            if name in layer:
-                return layer[name]
-        return None
+            if name not in layer:
+                continue
+            var = layer[name]
+            if isinstance(layer, RuntimeVars):
+                return var if nearest is None or nearest.layer not in _ABOVE_SET_FACT else nearest
+            if nearest is None:
+                nearest = var
+                if var.layer in _ABOVE_SET_FACT:
+                    return var
+        return nearest
 
     def knows(self, name: str) -> bool:
         self.used.add(name)

@@ -143,23 +143,17 @@ def _line_of(text: str, key: str, occurrence: int = 0) -> int | None:
 
 
 def _schema_errors(table: dict[str, Any], digest: str) -> list[Any]:
-    from linter.rules import _cache_dir
+    from linter import cache
 
-    cache = _cache_dir()
-    marker = cache / f"config-{digest}.ok" if cache else None
-    if marker is not None and marker.exists():
+    if cache.marked(f"config-{digest}.ok"):
         return []
     import jsonschema  # deferred: 0.1 s to import, paid only when this exact file is new
 
     with open(_PACKAGE / "config_schema.json", encoding="utf-8") as handle:
         validator = jsonschema.Draft202012Validator(json.load(handle))
     errors = sorted(validator.iter_errors(table), key=lambda e: [str(p) for p in e.absolute_path])
-    if not errors and marker is not None:
-        try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text("validated\n", encoding="utf-8")
-        except OSError:
-            pass
+    if not errors:
+        cache.mark(f"config-{digest}.ok")
     return errors
 
 

@@ -48,7 +48,6 @@ class Discovery:
     # relpaths of the files named on the command line when only files were named; None for a
     # scan of folders, where every finding counts.
     focus: frozenset[str] | None = None
-    focus_origins: frozenset = frozenset()  # filled by the read stage: see engine.ReadBatch
 
 
 class IgnoreRules:

@@ -297,6 +297,7 @@ class Collected:
     scanned: list[ScannedFile]
     file_secrets: dict[str, set[str]]
     evaluated: frozenset[str]  # rules already evaluated in the workers
+    focus_origins: frozenset[Origin] = frozenset()  # see ReadBatch.focus_origins
 
 
 def collect_facts(discovery: Discovery, jobs: int = 1, rules: dict[str, Rule] | None = None) -> Collected:
@@ -321,9 +322,8 @@ def collect_facts(discovery: Discovery, jobs: int = 1, rules: dict[str, Rule] | 
     total.extend(run_batches(discovery.root, rest, total.claims, jobs, discovery.focus, rules))
     problems.extend(total.problems)
     problems.extend(total.findings)
-    discovery.focus_origins = frozenset(total.focus_origins)
     return Collected(total.facts, problems, SourceTexts(total.loaded), total.scanned, total.file_secrets,
-                     total.evaluated)
+                     total.evaluated, frozenset(total.focus_origins))
 
 
 def split_rules(rules: dict[str, Rule]) -> tuple[dict[str, Rule], frozenset[str]]:
@@ -344,9 +344,6 @@ class SourceTexts:
 
     def __iter__(self):
         return iter(self.paths)
-
-    def __contains__(self, relpath: object) -> bool:
-        return relpath in self.paths
 
     def get(self, relpath: str, default=None):
         if relpath not in self.paths:
@@ -505,9 +502,8 @@ class ScanOptions:
     jobs: int = 1  # worker processes; 0 = one per core when the tree is large enough to gain
 
 
-def _in_focus(finding: Finding, discovery: Discovery) -> bool:
-    focus = discovery.focus
-    if focus is None or finding.origin.path in focus or finding.origin in discovery.focus_origins:
+def _in_focus(finding: Finding, focus: frozenset[str] | None, focus_origins: frozenset[Origin]) -> bool:
+    if focus is None or finding.origin.path in focus or finding.origin in focus_origins:
         return True
     return any(r.path in focus for r in finding.related)
 
@@ -528,7 +524,7 @@ def scan(paths: list[str], rules: dict[str, Rule], root: str | None = None,
     # mask every secret any fact found in that file.
     file_secrets = collected.file_secrets
     findings = apply_waivers(findings, texts, today, options.path_waivers, options.report_unused_waivers)
-    findings = [f for f in findings if f.rule_id in rules and _in_focus(f, discovery)]
+    findings = [f for f in findings if f.rule_id in rules and _in_focus(f, discovery.focus, collected.focus_origins)]
     finished = []
     for f in findings:
         rule = rules[f.rule_id]

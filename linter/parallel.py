@@ -31,12 +31,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _weight(unit) -> int:
+def _weight(unit: "Unit") -> int:
     """A unit's share of the work: its files (an Ansible project is one unit of many files)."""
-    try:
-        return max(1, len(unit[1]))
-    except (TypeError, IndexError):
-        return 1
+    return max(1, len(unit[1]))
 
 
 def _chunks(units: list, count: int) -> list[list]:

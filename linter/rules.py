@@ -7,14 +7,13 @@ validated is remembered in the user's cache folder, so ordinary runs skip the 0.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 
+from linter import cache
 from linter.conditions import ConditionError, check_patterns, compile_condition
 from linter.facts import FACT_TYPES
 from linter.knowledge import parse_bool
@@ -80,17 +79,8 @@ def _schema() -> dict:
         return json.load(handle)
 
 
-def _cache_dir() -> Path | None:
-    if os.environ.get("PACSGUARD_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "pacsguard"
-
-
 def _validate(documents: list[tuple[str, Any]], digest: str) -> None:
-    cache = _cache_dir()
-    marker = cache / f"rules-{digest}.ok" if cache else None
-    if marker is not None and marker.exists():
+    if cache.marked(f"rules-{digest}.ok"):
         return
     import jsonschema  # deferred: only when this exact set of rule files was not validated before
 
@@ -101,12 +91,7 @@ def _validate(documents: list[tuple[str, Any]], digest: str) -> None:
             error = errors[0]
             where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
             raise RuleError(path, where, error.message)
-    if marker is not None:
-        try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text("validated\n", encoding="utf-8")
-        except OSError:
-            pass  # a read-only home only costs the next run a validation
+    cache.mark(f"rules-{digest}.ok")
 
 
 # Fields whose values are plain strings in every fact, most selective first.
@@ -176,15 +161,10 @@ def _parsed_documents(files: list[Path], blobs: list[bytes], digest: str) -> lis
     """The rule files as plain data. Parsed and validated once per distinct set of files; later
     runs read the parsed form from the cache (marshal: plain dicts and lists), because YAML parsing
     and validation were most of a pre-commit run's time."""
-    cache = _cache_dir()
-    cached = cache / f"rules-{digest}.marshal" if cache else None
-    if cached is not None:
-        try:
-            documents = marshal.loads(cached.read_bytes())
-            if len(documents) == len(files):
-                return [(str(path), doc) for path, (_, doc) in zip(files, documents)]
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
+    name = f"rules-{digest}.marshal"
+    documents = cache.load(name)
+    if isinstance(documents, list) and len(documents) == len(files):
+        return [(str(path), doc) for path, (_, doc) in zip(files, documents)]
     import yaml  # deferred: a cached rule set needs no YAML parser
 
     documents: list[tuple[str, Any]] = []
@@ -202,14 +182,7 @@ def _parsed_documents(files: list[Path], blobs: list[bytes], digest: str) -> lis
             check_patterns(doc.get("match"), "match")
         except ConditionError as exc:
             raise RuleError(path, exc.path, exc.message) from None
-    if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(documents))
-            os.replace(temporary, cached)  # atomic: parallel runs never read half a file
-        except (OSError, ValueError):
-            pass  # a read-only home, or a value marshal cannot hold: parse again next time
+    cache.store(name, documents)
     return documents
 
 

@@ -26,7 +26,7 @@ import posixpath
 from linter.facts import Fact
 from linter.formats.terraform.evaluate import Budget, ModuleEval, evaluate_tfvars
 from linter.formats.terraform.model import Evaluated
-from linter.formats.terraform.tree import MAX_TFVARS_VARIANTS, Tree, folder_of, gc_paused
+from linter.formats.terraform.tree import MAX_TFVARS_VARIANTS, Tree, folder_of
 from linter.model import SourceFile
 
 
@@ -75,8 +75,8 @@ def _root_facts(tree: Tree, root: str, ctx) -> list[Fact]:
 
 
 def read_group(sources: list[SourceFile], ctx) -> list[Fact]:
-    with gc_paused():
-        return _read_folder(sources, ctx)
+    # The engine keeps the cyclic collector quiet while a batch is read (engine.read_units).
+    return _read_folder(sources, ctx)
 
 
 def _read_folder(sources: list[SourceFile], ctx) -> list[Fact]:

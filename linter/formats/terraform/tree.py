@@ -7,12 +7,10 @@ the reference parser, for the differential test and for comparison).
 """
 from __future__ import annotations
 
-import gc
 import os
 import posixpath
 import re
 import weakref
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from linter.formats.terraform import syntax as s
@@ -45,22 +43,6 @@ def parse_text(text: str, relpath: str, backend: str | None = None) -> s.Documen
         from linter.formats.terraform import json_syntax
         return json_syntax.parse(text, relpath, module.parse_expression, tfvars=name.endswith(".tfvars.json"))
     return module.parse(text, relpath)
-
-
-@contextmanager
-def gc_paused():
-    """Collect garbage less often while building many small acyclic objects (syntax trees,
-    evaluated blocks): with thousands of documents alive, the cyclic collector's repeated
-    passes over them cost a third of the parse time. The thresholds are restored afterwards."""
-    before = gc.get_threshold()
-    if before[0] >= 50_000:  # the engine already raised it for the whole batch
-        yield
-        return
-    gc.set_threshold(max(before[0], 100_000), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def is_tf(name: str) -> bool:
@@ -104,22 +86,13 @@ class _SourcesCache:
     def __init__(self, root) -> None:
         import hashlib
 
-        from linter.rules import _cache_dir
+        from linter import cache
 
-        folder = _cache_dir()
         digest = hashlib.sha256(str(root).encode("utf-8", "surrogatepass")).hexdigest()[:24]
-        self.path = folder / f"tf-sources-{digest}.marshal" if folder else None
-        self.entries: dict = {}
+        self.name = f"tf-sources-{digest}.marshal"
+        loaded = cache.load(self.name)
+        self.entries: dict = loaded if isinstance(loaded, dict) else {}
         self.changed = False
-        if self.path is not None:
-            try:
-                import marshal
-
-                loaded = marshal.loads(self.path.read_bytes())
-                if isinstance(loaded, dict):
-                    self.entries = loaded
-            except (OSError, EOFError, ValueError, TypeError):
-                self.entries = {}
 
     def get(self, rel: str, stamp):
         entry = self.entries.get(rel)
@@ -133,18 +106,10 @@ class _SourcesCache:
             self.changed = True
 
     def save(self) -> None:
-        if not self.changed or self.path is None:
-            return
-        import marshal
-        import os as _os
+        if self.changed:
+            from linter import cache
 
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(f".{_os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(self.entries))
-            _os.replace(temporary, self.path)
-        except (OSError, ValueError):
-            pass
+            cache.store(self.name, self.entries)
 
 
 # The tree-wide module index (which files exist, which folders call which), built once per scan
@@ -205,8 +170,7 @@ class Tree(ModuleLoader):
         cached = self.state.docs.get(relpath)
         if cached is not None:
             return cached
-        with gc_paused():
-            doc = parse_text(source.text, relpath)
+        doc = parse_text(source.text, relpath)
         self.state.docs[relpath] = doc
         if doc.problem is not None:
             self.ctx.problems.append(Finding(
